@@ -1,0 +1,238 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from poles.db_functions import fold
+from poles.forms import PoleAdminForm
+from poles.models import (
+    Approach,
+    Department,
+    Member,
+    Membership,
+    Pole,
+    Principle,
+    Region,
+    StateCall,
+    Theme,
+)
+
+
+class AccentInsensitiveSearchMixin:
+    """Admin search that ignores accents and case ("ecopole" finds "Écopôle")."""
+
+    folded_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        term = fold(search_term.strip())
+        if not term:
+            return queryset, False
+        matches = models.Q()
+        for field in self.folded_search_fields:
+            matches |= models.Q(**{f"{field}__folded__contains": term})
+        return queryset.filter(matches), False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["member"]
+    fields = ["member", "role", "since_year"]
+    verbose_name = "membre"
+    verbose_name_plural = "membres du pôle"
+
+
+@admin.register(Pole)
+class PoleAdmin(SimpleHistoryAdmin):
+    form = PoleAdminForm
+    inlines = [MembershipInline]
+    list_display = [
+        "name",
+        "short_name",
+        "department",
+        "region",
+        "stage",
+        "charter_status",
+        "location_precision",
+        "member_count",
+        "is_published",
+        "updated_at",
+    ]
+    list_display_links = ["name"]
+    list_filter = [
+        "is_published",
+        ("region", admin.RelatedOnlyFieldListFilter),
+        ("department", admin.RelatedOnlyFieldListFilter),
+        "approaches",
+        "has_common_place",
+        "themes",
+        "stage",
+        "charter_status",
+        "recognitions",
+        "location_precision",
+    ]
+    list_select_related = ["department", "region"]
+    list_per_page = 50
+    search_fields = ["name"]  # shows the search box; matching is done by PoleQuerySet.search
+    search_help_text = "Nom, sigle, structure porteuse, commune ou membre ; accents ignorés."
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        ("Identité", {"fields": ["name", "slug", "short_name", "is_published"]}),
+        ("Présentation", {"fields": ["summary", "description", "sector"]}),
+        ("Structure porteuse", {"fields": ["carrier_name", "carrier_siren"]}),
+        (
+            "Territoire",
+            {
+                "fields": ["commune", "commune_insee", "department", "region"],
+                "description": "La région suit le département quand celui-ci est renseigné.",
+            },
+        ),
+        (
+            "Localisation sur la carte",
+            {
+                "fields": ["latitude", "longitude", "location_precision"],
+                "description": (
+                    "Coordonnées WGS84 en degrés décimaux, en France (outre-mer compris)."
+                ),
+            },
+        ),
+        (
+            "Approches et principes",
+            {
+                "fields": [
+                    "approaches",
+                    "impulse_note",
+                    "economic_dynamic_note",
+                    "has_common_place",
+                    "principles",
+                    "themes",
+                ],
+            },
+        ),
+        (
+            "Stade et reconnaissance",
+            {
+                "fields": [
+                    "year_created",
+                    "stage",
+                    "charter_status",
+                    "charter_year",
+                    "recognitions",
+                ],
+            },
+        ),
+        ("Contact", {"fields": ["website", "contact_email"]}),
+        ("Sources et suivi", {"fields": ["sources", "last_verified", "created_at", "updated_at"]}),
+    ]
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
+    object_history_template = "admin/poles/pole/object_history.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Pole]:
+        return super().get_queryset(request).annotate(_member_count=Count("memberships"))
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
+
+    @admin.display(description="membres", ordering="_member_count")
+    def member_count(self, pole: Pole) -> int:
+        return pole._member_count
+
+    def _set_published(self, request: HttpRequest, queryset: QuerySet[Pole], value: bool) -> int:
+        changed = 0
+        # save() one by one so that each change lands in the pole's history.
+        for pole in queryset.filter(is_published=not value):
+            pole.is_published = value
+            pole._change_reason = "publication" if value else "dépublication"
+            pole.save(update_fields=["is_published", "updated_at"])
+            changed += 1
+        return changed
+
+    @admin.action(description="Publier les pôles sélectionnés", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Pole]) -> None:
+        count = self._set_published(request, queryset, True)
+        self.message_user(request, f"{count} pôle(s) publié(s).", messages.SUCCESS)
+
+    @admin.action(description="Dépublier les pôles sélectionnés", permissions=["change"])
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Pole]) -> None:
+        count = self._set_published(request, queryset, False)
+        self.message_user(request, f"{count} pôle(s) dépublié(s).", messages.SUCCESS)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Membership changes are recorded on their own table: show them with the pole's history.
+        membership_history = (
+            Membership.history.filter(pole_id=object_id)
+            .select_related("history_user", "member")
+            .order_by("-history_date")
+        )
+        extra_context = {**(extra_context or {}), "membership_history": membership_history}
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+
+@admin.register(Member)
+class MemberAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+    list_display = ["name", "category", "commune", "pole_count"]
+    list_filter = ["category"]
+    search_fields = ["name"]
+    folded_search_fields = ("name", "commune")
+    search_help_text = "Nom ou commune ; accents ignorés."
+    fields = ["name", "category", "siret", "website", "commune"]
+    list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
+        return super().get_queryset(request).annotate(_pole_count=Count("memberships"))
+
+    @admin.display(description="pôles", ordering="_pole_count")
+    def pole_count(self, member: Member) -> int:
+        return member._pole_count
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["label", "code"]
+    search_fields = ["label", "code"]
+    prepopulated_fields = {"code": ["label"]}
+
+
+class ReadOnlyReferenceAdmin(admin.ModelAdmin):
+    """Reference data kept by migrations: visible to editors, changed only through code."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Approach)
+class ApproachAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["label", "axis", "code"]
+    list_filter = ["axis"]
+
+
+@admin.register(Principle)
+class PrincipleAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["label", "code"]
+
+
+@admin.register(StateCall)
+class StateCallAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["label", "programme", "year", "phase", "code"]
+
+
+@admin.register(Region)
+class RegionAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["name", "code", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "code"]

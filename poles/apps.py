@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PolesConfig(AppConfig):
+    name = "poles"
+    verbose_name = "annuaire des PTCE"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from poles import db_functions
+
+        db_functions.register()

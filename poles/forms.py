@@ -1,0 +1,55 @@
+from django import forms
+from django.templatetags.static import static
+
+from poles.maps import map_config
+from poles.models import Pole
+
+
+class PointMapWidget(forms.NumberInput):
+    """The latitude input, followed by a map where the editor clicks or drags the point.
+
+    The map only helps: both inputs stay plain number fields, usable from the keyboard.
+    """
+
+    template_name = "poles/widgets/point_map.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["map_config"] = map_config()
+        return context
+
+    @property
+    def media(self) -> forms.Media:
+        return forms.Media(
+            css={"all": [static("leaflet/leaflet.css"), static("css/admin_point_map.css")]},
+            js=[static("leaflet/leaflet.js"), static("js/admin_point_map.js")],
+        )
+
+
+class PoleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Pole
+        exclude: list[str] = []
+        widgets = {
+            "latitude": PointMapWidget(attrs={"step": "0.000001", "data-point-latitude": ""}),
+            "longitude": forms.NumberInput(attrs={"step": "0.000001", "data-point-longitude": ""}),
+            "location_precision": forms.Select(attrs={"data-point-precision": ""}),
+            "sources": forms.Textarea(attrs={"rows": 4}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_sources(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["sources"].splitlines()]
+        urls = [line for line in lines if line]
+        validator = forms.URLField().clean
+        bad = []
+        for url in urls:
+            try:
+                validator(url)
+            except forms.ValidationError:
+                bad.append(url)
+        if bad:
+            raise forms.ValidationError(
+                "Adresses web invalides : %(bad)s", params={"bad": ", ".join(bad)}
+            )
+        return "\n".join(urls)

@@ -1,0 +1,50 @@
+"""Import poles from a CSV file in the format of fixtures/ptce_poles.csv.
+
+The directory is seeded and kept up to date from that file (never from facts typed in code).
+All or nothing: one bad row and nothing is written; the errors name the line and the column.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from poles.services import PoleImportError, poles_import_csv
+
+
+class Command(BaseCommand):
+    help = "Importe les pôles d'un fichier CSV (format de fixtures/ptce_poles.csv)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="chemin du fichier CSV")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="vérifie le fichier et affiche le bilan sans rien enregistrer",
+        )
+
+    def handle(self, *args, path: str, dry_run: bool, verbosity: int, **options):
+        try:
+            report = poles_import_csv(path=path, dry_run=dry_run)
+        except PoleImportError as error:
+            lines = "\n".join(f"  - {e}" for e in error.errors)
+            raise CommandError(
+                f"Import refusé, rien n'a été enregistré ({len(error.errors)} erreur(s)) :\n{lines}"
+            ) from error
+
+        prefix = "[simulation] " if dry_run else ""
+        if verbosity >= 2:
+            for label, names in (("créé", report.created), ("mis à jour", report.updated)):
+                for name in names:
+                    self.stdout.write(f"{prefix}{label} : {name}")
+        summary = (
+            f"{prefix}Pôles : {len(report.created)} créé(s), {len(report.updated)} mis à jour, "
+            f"{len(report.unchanged)} inchangé(s). Membres : {report.members_created} créé(s), "
+            f"{report.members_updated} mis à jour. Liens pôle-membre : "
+            f"{report.memberships_created} créé(s)."
+        )
+        if not report.has_changes:
+            self.stdout.write(
+                self.style.SUCCESS(f"{prefix}Aucun changement : la base est à jour. " + summary)
+            )
+        elif dry_run:
+            self.stdout.write(self.style.WARNING(summary + " Rien n'a été enregistré."))
+        else:
+            self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,506 @@
+"""The directory's data: territories, the PTCE typology, poles and their members."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from poles.db_functions import fold
+from poles.validators import (
+    commune_insee_validator,
+    validate_point_in_france,
+    validate_siren_or_siret,
+    validate_siret,
+)
+
+YEAR_MIN = 1900
+YEAR_MAX = 2100
+
+
+# --- Territories -----------------------------------------------------------------------------
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=2, unique=True)
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField("identifiant d'URL", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = "région"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField("identifiant d'URL", max_length=100, unique=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departments", verbose_name="région"
+    )
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+# --- The PTCE typology -----------------------------------------------------------------------
+
+
+class ApproachAxis(models.TextChoices):
+    IMPULSE = "impulsion", "par l'impulsion"
+    ECONOMIC_DYNAMIC = "dynamique", "par la dynamique économique"
+    COMMON_PLACE = "lieu", "par l'inscription dans un lieu commun"
+
+
+class Approach(models.Model):
+    """One value of one of the three axes that describe how a PTCE works."""
+
+    axis = models.CharField("axe", max_length=20, choices=ApproachAxis.choices)
+    code = models.SlugField("code", max_length=40, unique=True)
+    label = models.CharField("libellé", max_length=100)
+    description = models.TextField("description", blank=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "approche"
+        ordering = ["axis", "position", "label"]
+
+    def __str__(self) -> str:
+        return f"{self.get_axis_display()} : {self.label}"
+
+
+class Principle(models.Model):
+    code = models.SlugField("code", max_length=40, unique=True)
+    label = models.CharField("libellé", max_length=100)
+    description = models.TextField("description", blank=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "principe"
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Theme(models.Model):
+    """A field of activity. Editors may add themes; the import only accepts known codes."""
+
+    code = models.SlugField("code", max_length=60, unique=True)
+    label = models.CharField("libellé", max_length=100, unique=True)
+    description = models.TextField("description", blank=True)
+
+    class Meta:
+        verbose_name = "thématique"
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Programme(models.TextChoices):
+    AAP = "aap", "appel à projets PTCE"
+    AMI = "ami", "appel à manifestation d'intérêt « PTCE émergents »"
+
+
+class StateCall(models.Model):
+    """A round of the State's calls for PTCE; a pole that won one holds a recognition."""
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    programme = models.CharField("programme", max_length=10, choices=Programme.choices)
+    year = models.PositiveSmallIntegerField(
+        "année", validators=[MinValueValidator(2010), MaxValueValidator(YEAR_MAX)]
+    )
+    phase = models.CharField("phase", max_length=60, blank=True)
+    label = models.CharField("libellé", max_length=150)
+
+    class Meta:
+        verbose_name = "appel de l'État"
+        verbose_name_plural = "appels de l'État"
+        ordering = ["year", "programme", "phase"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year", "phase"], name="statecall_unique_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# --- Poles -----------------------------------------------------------------------------------
+
+
+class LocationPrecision(models.TextChoices):
+    COMMUNE = "commune", "commune du pôle (mairie)"
+    TERRITORY = "territoire", "commune principale du territoire"
+    DEPARTMENT_SEAT = "departement", "chef-lieu du département (lieu approximatif)"
+    NONE = "aucune", "non localisé"
+
+
+class Stage(models.TextChoices):
+    EMERGING = "emergent", "émergent"
+    DEVELOPING = "developpement", "en développement"
+    CONSOLIDATED = "consolide", "consolidé"
+    STOPPED = "arrete", "arrêté"
+
+
+class CharterStatus(models.TextChoices):
+    YES = "oui", "signataire"
+    NO = "non", "non signataire"
+    UNKNOWN = "inconnu", "inconnu"
+
+
+class PoleQuerySet(models.QuerySet):
+    def published(self) -> PoleQuerySet:
+        return self.filter(is_published=True)
+
+    def located(self) -> PoleQuerySet:
+        return self.filter(latitude__isnull=False)
+
+    def unlocated(self) -> PoleQuerySet:
+        return self.filter(latitude__isnull=True)
+
+    def in_region(self, code: str) -> PoleQuerySet:
+        return self.filter(region__code=code)
+
+    def in_department(self, code: str) -> PoleQuerySet:
+        return self.filter(department__code=code)
+
+    def search(self, text: str) -> PoleQuerySet:
+        """Accent- and case-insensitive search in names, carrier, commune and members."""
+        term = fold(text.strip())
+        if not term:
+            return self
+        matches = Q(
+            pk__in=Membership.objects.filter(member__name__folded__contains=term).values("pole_id")
+        )
+        for field in ("name", "short_name", "carrier_name", "commune"):
+            matches |= Q(**{f"{field}__folded__contains": term})
+        return self.filter(matches)
+
+
+class Pole(models.Model):
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField("identifiant d'URL", max_length=200, unique=True)
+    short_name = models.CharField("nom court ou sigle", max_length=100, blank=True)
+    carrier_name = models.CharField("structure porteuse", max_length=200, blank=True)
+    carrier_siren = models.CharField(
+        "SIREN ou SIRET de la structure porteuse",
+        max_length=17,
+        blank=True,
+        validators=[validate_siren_or_siret],
+    )
+    summary = models.TextField(
+        "résumé", blank=True, help_text="Deux ou trois phrases présentant le pôle."
+    )
+    description = models.TextField("description", blank=True)
+    sector = models.TextField(
+        "activité selon les sources", blank=True, help_text="Les mots des sources sur l'activité."
+    )
+    commune = models.CharField("commune", max_length=150, blank=True)
+    commune_insee = models.CharField(
+        "code INSEE de la commune", max_length=5, blank=True, validators=[commune_insee_validator]
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="poles",
+        verbose_name="département",
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="poles",
+        verbose_name="région",
+        help_text="Suit le département quand il est connu.",
+    )
+    latitude = models.DecimalField(
+        "latitude", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        "longitude", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    location_precision = models.CharField(
+        "précision de la localisation",
+        max_length=20,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.NONE,
+    )
+    website = models.URLField("site web", max_length=300, blank=True)
+    contact_email = models.EmailField("courriel de contact", blank=True)
+    year_created = models.PositiveSmallIntegerField(
+        "année de création",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)],
+    )
+    stage = models.CharField(
+        "stade", max_length=20, choices=Stage.choices, blank=True, help_text="Vide : inconnu."
+    )
+    charter_status = models.CharField(
+        "signataire de la charte du Labo de l'ESS",
+        max_length=10,
+        choices=CharterStatus.choices,
+        default=CharterStatus.UNKNOWN,
+    )
+    charter_year = models.PositiveSmallIntegerField(
+        "année de signature de la charte",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2014), MaxValueValidator(YEAR_MAX)],
+    )
+    approaches = models.ManyToManyField(
+        Approach,
+        blank=True,
+        related_name="poles",
+        verbose_name="approches",
+        limit_choices_to=~Q(axis=ApproachAxis.COMMON_PLACE),
+        help_text="Impulsion et dynamique économique ; le lieu commun a son propre champ.",
+    )
+    has_common_place = models.BooleanField(
+        "inscription dans un lieu commun",
+        null=True,
+        blank=True,
+        help_text="Les membres partagent-ils des locaux ? Vide : inconnu.",
+    )
+    impulse_note = models.CharField("précision sur l'impulsion", max_length=300, blank=True)
+    economic_dynamic_note = models.CharField(
+        "précision sur la dynamique économique", max_length=300, blank=True
+    )
+    principles = models.ManyToManyField(
+        Principle, blank=True, related_name="poles", verbose_name="principes"
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="poles", verbose_name="thématiques"
+    )
+    recognitions = models.ManyToManyField(
+        StateCall,
+        blank=True,
+        related_name="poles",
+        verbose_name="reconnaissances",
+        help_text="Appels de l'État remportés par le pôle.",
+    )
+    sources = models.TextField(
+        "sources", blank=True, help_text="Une adresse web par ligne, d'où viennent les faits."
+    )
+    last_verified = models.DateField("dernière vérification", null=True, blank=True)
+    is_published = models.BooleanField("publié", default=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    history = HistoricalRecords(
+        verbose_name="historique du pôle",
+        m2m_fields=[approaches, principles, themes, recognitions],
+    )
+
+    objects = PoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "pôle"
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["is_published", "name"], name="pole_published_name"),
+            models.Index(fields=["is_published", "year_created"], name="pole_published_year"),
+            models.Index(fields=["location_precision"], name="pole_location_precision"),
+            models.Index(fields=["stage"], name="pole_stage"),
+            models.Index(fields=["charter_status"], name="pole_charter"),
+            models.Index(fields=["has_common_place"], name="pole_common_place"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="pole_lat_lon_together",
+                violation_error_message="Latitude et longitude vont ensemble : les deux ou aucune.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="pole_latitude_range",
+                violation_error_message="La latitude est comprise entre -90 et 90.",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="pole_longitude_range",
+                violation_error_message="La longitude est comprise entre -180 et 180.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, location_precision=LocationPrecision.NONE)
+                | (Q(latitude__isnull=False) & ~Q(location_precision=LocationPrecision.NONE)),
+                name="pole_precision_matches_point",
+                violation_error_message=(
+                    "Un pôle placé sur la carte a une précision de localisation ; "
+                    "un pôle sans point est « non localisé »."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year_created__isnull=True)
+                | Q(year_created__gte=YEAR_MIN, year_created__lte=YEAR_MAX),
+                name="pole_year_created_range",
+                violation_error_message=f"L'année de création est entre {YEAR_MIN} et {YEAR_MAX}.",
+            ),
+            models.CheckConstraint(
+                condition=Q(charter_year__isnull=True) | Q(charter_status=CharterStatus.YES),
+                name="pole_charter_year_needs_signature",
+                violation_error_message="Une année de signature suppose un pôle signataire.",
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="pole_unique_name_ci",
+                violation_error_message="Un pôle porte déjà ce nom.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("poles:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            errors.setdefault(missing, []).append(
+                "Latitude et longitude vont ensemble : renseignez les deux ou aucune."
+            )
+        elif self.latitude is not None:
+            try:
+                validate_point_in_france(self.latitude, self.longitude)
+            except ValidationError as error:
+                errors.setdefault("latitude", []).extend(error.messages)
+            if self.location_precision == LocationPrecision.NONE:
+                errors.setdefault("location_precision", []).append(
+                    "Indiquez ce que représente le point placé sur la carte."
+                )
+        elif self.location_precision != LocationPrecision.NONE:
+            errors.setdefault("location_precision", []).append(
+                "Sans point sur la carte, la précision est « non localisé »."
+            )
+        if self.department_id is not None:
+            # The region follows the department: one source of truth for the territory.
+            self.region_id = self.department.region_id
+        if self.charter_year is not None and self.charter_status != CharterStatus.YES:
+            errors.setdefault("charter_year", []).append(
+                "Une année de signature suppose un pôle signataire de la charte."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None
+
+    @property
+    def is_location_approximate(self) -> bool:
+        return self.location_precision == LocationPrecision.DEPARTMENT_SEAT
+
+    @property
+    def source_urls(self) -> list[str]:
+        return [line.strip() for line in self.sources.splitlines() if line.strip()]
+
+
+# --- Members ---------------------------------------------------------------------------------
+
+
+class MemberCategory(models.TextChoices):
+    ESS_ENTERPRISE = "entreprise-ess", "entreprise de l'ESS"
+    SME = "pme", "PME"
+    LOCAL_AUTHORITY = "collectivite", "collectivité territoriale"
+    RESEARCH_CENTRE = "recherche", "centre de recherche"
+    TRAINING_BODY = "formation", "organisme de formation"
+    OTHER = "autre", "autre"
+
+
+class Member(models.Model):
+    name = models.CharField("nom", max_length=200)
+    category = models.CharField(
+        "catégorie", max_length=20, choices=MemberCategory.choices, default=MemberCategory.OTHER
+    )
+    siret = models.CharField("SIRET", max_length=17, blank=True, validators=[validate_siret])
+    website = models.URLField("site web", max_length=300, blank=True)
+    commune = models.CharField("commune", max_length=150, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="historique du membre")
+
+    class Meta:
+        verbose_name = "membre"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["category"], name="member_category")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="member_unique_name_ci",
+                violation_error_message="Un membre porte déjà ce nom.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipRole(models.TextChoices):
+    CARRIER = "porteuse", "structure porteuse"
+    FOUNDER = "fondateur", "membre fondateur"
+    MEMBER = "membre", "membre"
+    PARTNER = "partenaire", "partenaire"
+
+
+class Membership(models.Model):
+    pole = models.ForeignKey(
+        Pole, on_delete=models.CASCADE, related_name="memberships", verbose_name="pôle"
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="memberships", verbose_name="membre"
+    )
+    role = models.CharField(
+        "rôle",
+        max_length=20,
+        choices=MembershipRole.choices,
+        blank=True,
+        help_text="Vide : rôle non précisé par les sources.",
+    )
+    since_year = models.PositiveSmallIntegerField(
+        "membre depuis",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)],
+    )
+
+    history = HistoricalRecords(verbose_name="historique des adhésions")
+
+    class Meta:
+        verbose_name = "adhésion"
+        ordering = ["member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pole", "member"],
+                name="membership_unique_pole_member",
+                violation_error_message="Ce membre figure déjà dans ce pôle.",
+            ),
+            models.CheckConstraint(
+                condition=Q(since_year__isnull=True)
+                | Q(since_year__gte=YEAR_MIN, since_year__lte=YEAR_MAX),
+                name="membership_since_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.pole}"

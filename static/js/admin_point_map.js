@@ -1,0 +1,87 @@
+// Admin map widget: keeps a Leaflet marker and the latitude/longitude inputs in sync.
+(function () {
+  "use strict";
+
+  function init(container) {
+    var form = container.closest("form");
+    var latInput = form.querySelector("[data-point-latitude]");
+    var lonInput = form.querySelector("[data-point-longitude]");
+    var precisionSelect = form.querySelector("[data-point-precision]");
+    var clearButton = form.querySelector("[data-point-clear]");
+    var digits = parseInt(container.dataset.precision, 10) || 5;
+
+    var map = L.map(container).setView(
+      [parseFloat(container.dataset.centerLat), parseFloat(container.dataset.centerLon)],
+      parseInt(container.dataset.zoom, 10)
+    );
+    L.tileLayer(container.dataset.tilesUrl, {
+      attribution: container.dataset.tilesAttribution,
+      maxZoom: parseInt(container.dataset.maxZoom, 10) || 19,
+    }).addTo(map);
+
+    var marker = null;
+
+    function readInputs() {
+      var lat = parseFloat(latInput.value);
+      var lon = parseFloat(lonInput.value);
+      if (isNaN(lat) || isNaN(lon)) return null;
+      return L.latLng(lat, lon);
+    }
+
+    function writeInputs(latlng) {
+      latInput.value = latlng.lat.toFixed(digits);
+      lonInput.value = latlng.lng.toFixed(digits);
+      // A point placed on a pole marked "not located" becomes a commune point by default.
+      if (precisionSelect && precisionSelect.value === "aucune") precisionSelect.value = "commune";
+      latInput.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    function placeMarker(latlng) {
+      if (!marker) {
+        marker = L.marker(latlng, { draggable: true, keyboard: true, title: "Point du pôle" });
+        marker.on("dragend", function () {
+          writeInputs(marker.getLatLng());
+        });
+        marker.addTo(map);
+      } else {
+        marker.setLatLng(latlng);
+      }
+    }
+
+    function syncFromInputs() {
+      var latlng = readInputs();
+      if (latlng) {
+        placeMarker(latlng);
+        map.panTo(latlng);
+      } else if (marker) {
+        map.removeLayer(marker);
+        marker = null;
+      }
+    }
+
+    map.on("click", function (event) {
+      placeMarker(event.latlng);
+      writeInputs(event.latlng);
+    });
+    latInput.addEventListener("input", syncFromInputs);
+    lonInput.addEventListener("input", syncFromInputs);
+    if (clearButton) {
+      clearButton.addEventListener("click", function () {
+        latInput.value = "";
+        lonInput.value = "";
+        if (precisionSelect) precisionSelect.value = "aucune";
+        syncFromInputs();
+      });
+    }
+
+    var initial = readInputs();
+    if (initial) {
+      placeMarker(initial);
+      map.setView(initial, 10);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-point-map]").forEach(init);
+  });
+})();
