@@ -19,6 +19,9 @@ from poles.models import (
     Theme,
 )
 
+# Editors typing "ecossolies.fr" mean https (see poles.forms.https_formfield).
+URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
 
 class AccentInsensitiveSearchMixin:
     """Admin search that ignores accents and case ("ecopole" finds "Écopôle")."""
@@ -129,6 +132,7 @@ class PoleAdmin(SimpleHistoryAdmin):
         ("Sources et suivi", {"fields": ["sources", "last_verified", "created_at", "updated_at"]}),
     ]
     formfield_overrides = {
+        **URL_FIELD_OVERRIDES,
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
     }
     object_history_template = "admin/poles/pole/object_history.html"
@@ -182,6 +186,7 @@ class MemberAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
     folded_search_fields = ("name", "commune")
     search_help_text = "Nom ou commune ; accents ignorés."
     fields = ["name", "category", "siret", "website", "commune"]
+    formfield_overrides = URL_FIELD_OVERRIDES
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:

@@ -1,8 +1,16 @@
 from django import forms
+from django.db import models
 from django.templatetags.static import static
 
 from poles.maps import map_config
 from poles.models import Pole
+
+
+def https_formfield(db_field, **kwargs):
+    """Editors typing "ecossolies.fr" mean https (Django 6's default, opted into now)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class PointMapWidget(forms.NumberInput):
@@ -30,6 +38,7 @@ class PoleAdminForm(forms.ModelForm):
     class Meta:
         model = Pole
         exclude: list[str] = []
+        formfield_callback = https_formfield
         widgets = {
             "latitude": PointMapWidget(attrs={"step": "0.000001", "data-point-latitude": ""}),
             "longitude": forms.NumberInput(attrs={"step": "0.000001", "data-point-longitude": ""}),
@@ -41,7 +50,7 @@ class PoleAdminForm(forms.ModelForm):
     def clean_sources(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["sources"].splitlines()]
         urls = [line for line in lines if line]
-        validator = forms.URLField().clean
+        validator = forms.URLField(assume_scheme="https").clean
         bad = []
         for url in urls:
             try:

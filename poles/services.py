@@ -504,7 +504,7 @@ class _Importer:
 
     def find_pole(self, values: dict) -> Pole | None:
         return (
-            Pole.objects.filter(name__iexact=values["name"]).first()
+            Pole.objects.filter(name__folded=fold(values["name"])).first()
             or Pole.objects.filter(slug=values["slug"]).first()
         )
 
@@ -577,7 +577,7 @@ class _Importer:
     def write_members(self, pole: Pole, members: list[tuple[str, str]], carrier: str) -> bool:
         changed = False
         for name, category in members:
-            member = Member.objects.filter(name__iexact=name).first()
+            member = Member.objects.filter(name__folded=fold(name)).first()
             if member is None:
                 member = Member(name=name, category=category)
                 member._change_reason = self.reason
