@@ -138,7 +138,12 @@ class PoleAdmin(SimpleHistoryAdmin):
     object_history_template = "admin/poles/pole/object_history.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Pole]:
-        return super().get_queryset(request).annotate(_member_count=Count("memberships"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_member_count=Count("memberships"))
+            .order_by("name")
+        )
 
     def get_search_results(self, request, queryset, search_term):
         return queryset.search(search_term), False
@@ -190,7 +195,12 @@ class MemberAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
-        return super().get_queryset(request).annotate(_pole_count=Count("memberships"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_pole_count=Count("memberships"))
+            .order_by("name")
+        )
 
     @admin.display(description="pôles", ordering="_pole_count")
     def pole_count(self, member: Member) -> int:

@@ -34,6 +34,12 @@ def load_territories(apps, schema_editor):
 
 
 def unload_territories(apps, schema_editor):
+    # Going back would silently cut poles from their references: refuse while poles exist.
+    if apps.get_model("poles", "Pole").objects.exists():
+        raise RuntimeError(
+            "Des pôles utilisent ces données de référence : exportez-les puis supprimez-les "
+            "avant de revenir sur cette migration."
+        )
     apps.get_model("poles", "Department").objects.all().delete()
     apps.get_model("poles", "Region").objects.all().delete()
 

@@ -87,6 +87,12 @@ def load(apps, schema_editor):
 
 
 def unload(apps, schema_editor):
+    # Going back would silently cut poles from their references: refuse while poles exist.
+    if apps.get_model("poles", "Pole").objects.exists():
+        raise RuntimeError(
+            "Des pôles utilisent ces données de référence : exportez-les puis supprimez-les "
+            "avant de revenir sur cette migration."
+        )
     for model in ("Approach", "Principle", "StateCall"):
         apps.get_model("poles", model).objects.all().delete()
     # Themes added later by editors are theirs: only the seeded ones go.

@@ -1,0 +1,225 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from poles.models import Member, MemberCategory, Membership, Pole, Theme
+from tests.factories import MemberFactory, MembershipFactory, PoleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = UserFactory(editor=True)
+    client.force_login(user)
+    return user
+
+
+def pole_form_data(**changes) -> dict:
+    data = {
+        "name": "Pôle créé dans l'admin",
+        "slug": "pole-cree-dans-l-admin",
+        "short_name": "",
+        "is_published": "on",
+        "summary": "Un pôle saisi par une éditrice.",
+        "description": "",
+        "sector": "",
+        "carrier_name": "Association porteuse",
+        "carrier_siren": "",
+        "commune": "Rennes",
+        "commune_insee": "35238",
+        "department": "",
+        "region": "",
+        "latitude": "48.111500",
+        "longitude": "-1.680000",
+        "location_precision": "commune",
+        "impulse_note": "",
+        "economic_dynamic_note": "",
+        "has_common_place": "unknown",
+        "year_created": "2020",
+        "stage": "emergent",
+        "charter_status": "inconnu",
+        "charter_year": "",
+        "website": "example.org",
+        "contact_email": "",
+        "sources": "https://example.org/source",
+        "last_verified": "",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+def with_members(data: dict, *members) -> dict:
+    data = dict(data)
+    data["memberships-TOTAL_FORMS"] = str(len(members))
+    for index, (member, role) in enumerate(members):
+        data[f"memberships-{index}-member"] = str(member.pk)
+        data[f"memberships-{index}-role"] = role
+        data[f"memberships-{index}-since_year"] = ""
+    return data
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/poles/pole/", "/admin/poles/pole/add/"])
+def test_anonymous_users_are_sent_to_the_login_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_non_staff_users_cannot_reach_the_admin(client):
+    client.force_login(UserFactory())
+    response = client.get("/admin/poles/pole/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_editor_cannot_manage_users_or_groups(client, editor):
+    assert client.get("/admin/auth/user/").status_code == 403
+    assert client.get("/admin/auth/group/").status_code == 403
+    assert client.get("/admin/poles/pole/").status_code == 200
+    assert client.get("/admin/poles/member/").status_code == 200
+
+
+def test_editor_can_add_themes_but_not_reference_data(client, editor):
+    response = client.post(
+        "/admin/poles/theme/add/", {"label": "santé", "code": "sante", "description": ""}
+    )
+    assert response.status_code == 302
+    assert Theme.objects.filter(code="sante").exists()
+    assert client.get("/admin/poles/approach/add/").status_code == 403
+    assert client.get("/admin/poles/region/add/").status_code == 403
+
+
+def test_add_form_has_the_map_widget_and_fieldsets(client, editor):
+    response = client.get("/admin/poles/pole/add/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "data-point-map" in html
+    assert "data-point-latitude" in html and "data-point-longitude" in html
+    assert "js/admin_point_map.js" in html and "leaflet/leaflet.js" in html
+    for legend in ("Identité", "Territoire", "Localisation sur la carte", "Approches et principes"):
+        assert legend in html
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, f"inline script: {tag}"
+
+
+def test_editor_creates_a_pole_with_members_placed_on_the_map(client, editor):
+    existing = MemberFactory(name="Rennes Métropole", category=MemberCategory.LOCAL_AUTHORITY)
+    carrier = MemberFactory(name="Association porteuse")
+    data = with_members(
+        pole_form_data(department="", region=""), (existing, "membre"), (carrier, "porteuse")
+    )
+    from tests.factories import department
+
+    data["department"] = str(department("35").pk)
+    response = client.post("/admin/poles/pole/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    pole = Pole.objects.get(slug="pole-cree-dans-l-admin")
+    assert (float(pole.latitude), float(pole.longitude)) == (48.1115, -1.68)
+    assert pole.region.code == "53", "the region follows the department"
+    assert pole.website == "https://example.org"
+    roles = dict(pole.memberships.values_list("member__name", "role"))
+    assert roles == {"Rennes Métropole": "membre", "Association porteuse": "porteuse"}
+    record = pole.history.latest()
+    assert record.history_user == editor
+    history = client.get(reverse("admin:poles_pole_history", args=[pole.pk])).content.decode()
+    assert editor.username in history
+    assert "Rennes Métropole" in history  # membership changes are shown with the pole's history
+
+
+def test_history_shows_what_changed(client, editor):
+    pole = PoleFactory(year_created=2010)
+    data = pole_form_data(name=pole.name, slug=pole.slug, year_created="2012")
+    response = client.post(reverse("admin:poles_pole_change", args=[pole.pk]), data)
+    assert response.status_code == 302
+    history = client.get(reverse("admin:poles_pole_history", args=[pole.pk])).content.decode()
+    assert "2010" in history and "2012" in history
+    assert editor.username in history
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"latitude": "40.4168", "longitude": "-3.7038"}, "latitude", "hors de France"),
+        ({"longitude": ""}, "longitude", "les deux ou aucune"),
+        ({"latitude": "", "longitude": ""}, "location_precision", "non localisé"),
+        ({"charter_year": "2015"}, "charter_year", "signataire"),
+        ({"carrier_siren": "123456789"}, "carrier_siren", "clé de contrôle"),
+        ({"sources": "https://ok.example\npas-une-url"}, "sources", "pas-une-url"),
+        ({"latitude": "1e400"}, "latitude", ""),
+    ],
+)
+def test_bad_input_gets_a_clear_message(client, editor, changes, field, message):
+    response = client.post("/admin/poles/pole/add/", pole_form_data(**changes))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert field in errors
+    assert message in " ".join(errors[field])
+    assert not Pole.objects.exists()
+
+
+def test_duplicate_membership_gets_a_message(client, editor):
+    member = MemberFactory()
+    data = with_members(pole_form_data(), (member, "membre"), (member, "partenaire"))
+    response = client.post("/admin/poles/pole/add/", data)
+    assert response.status_code == 200
+    assert not Pole.objects.exists()
+    assert not Membership.objects.exists()
+
+
+def test_member_autocomplete_finds_members_without_accents(client, editor):
+    MemberFactory(name="Études et Chantiers")
+    MemberFactory(name="Autre structure")
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "poles",
+            "model_name": "membership",
+            "field_name": "member",
+            "term": "etudes",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Études et Chantiers"]
+
+
+def test_pole_search_ignores_accents(client, editor):
+    PoleFactory(name="Écopôle alimentaire")
+    PoleFactory(name="Les Ecossolies")
+    response = client.get("/admin/poles/pole/", {"q": "ECOPOLE"})
+    assert [p.name for p in response.context["cl"].result_list] == ["Écopôle alimentaire"]
+
+
+def test_pole_list_filters(client, editor):
+    PoleFactory(located=True, name="À Nantes")
+    PoleFactory(approximate=True, name="Dans le Nord")
+    response = client.get(
+        "/admin/poles/pole/", {"region__id__exact": Pole.objects.get(name="À Nantes").region_id}
+    )
+    assert [p.name for p in response.context["cl"].result_list] == ["À Nantes"]
+    html = client.get("/admin/poles/pole/").content.decode()
+    for title in ("région", "département", "approches", "thématiques", "stade", "publié"):
+        assert f"Par {title}" in html
+
+
+def test_publish_and_unpublish_actions(client, editor):
+    poles = [PoleFactory(unpublished=True), PoleFactory(unpublished=True)]
+    ids = [str(p.pk) for p in poles]
+    client.post("/admin/poles/pole/", {"action": "publish", "_selected_action": ids})
+    assert Pole.objects.published().count() == 2
+    client.post("/admin/poles/pole/", {"action": "unpublish", "_selected_action": ids[:1]})
+    assert list(Pole.objects.published()) == [poles[1]]
+    assert poles[0].history.latest().history_change_reason == "dépublication"
+
+
+def test_member_admin_lists_and_filters_by_category(client, editor):
+    MembershipFactory(member=MemberFactory(name="Une PME", category=MemberCategory.SME))
+    MemberFactory(name="Une collectivité", category=MemberCategory.LOCAL_AUTHORITY)
+    response = client.get("/admin/poles/member/", {"category__exact": "pme"})
+    assert [m.name for m in response.context["cl"].result_list] == ["Une PME"]
+    assert Member.objects.count() == 2

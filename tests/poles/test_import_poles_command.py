@@ -1,0 +1,44 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from poles.models import Pole
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args, verbosity=1) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("import_poles", *args, stdout=out, verbosity=verbosity)
+    return out.getvalue()
+
+
+def test_command_imports_then_says_nothing_changed(real_csv):
+    output = run(str(real_csv))
+    assert "80 créé(s)" in output
+    assert "155 créé(s)" in output
+    assert Pole.objects.count() == 80
+    assert "Aucun changement" in run(str(real_csv))
+
+
+def test_command_dry_run_writes_nothing(real_csv):
+    output = run(str(real_csv), "--dry-run")
+    assert "[simulation]" in output and "Rien n'a été enregistré" in output
+    assert Pole.objects.count() == 0
+
+
+def test_command_verbose_lists_created_poles(real_csv):
+    assert "créé : Les Ecossolies" in run(str(real_csv), verbosity=2)
+
+
+def test_command_refuses_a_bad_file_with_line_and_column(tmp_path, real_csv):
+    lines = real_csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(lines[0] + lines[1].replace(",commune,", ",quartier,", 1), encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        run(str(bad))
+    message = str(error.value)
+    assert "rien n'a été enregistré" in message
+    assert "ligne 2, colonne « location_precision »" in message
+    assert Pole.objects.count() == 0

@@ -1,0 +1,105 @@
+import csv
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from poles.models import (
+    Approach,
+    ApproachAxis,
+    Department,
+    Pole,
+    Principle,
+    Region,
+    StateCall,
+    Theme,
+)
+from poles.services import poles_import_csv
+
+
+def territories() -> list[dict]:
+    path = Path(settings.BASE_DIR) / "fixtures" / "territories.csv"
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.django_db
+def test_every_region_and_department_exists_after_migrate():
+    rows = territories()
+    assert Region.objects.count() == len({r["region_code"] for r in rows}) == 18
+    assert Department.objects.count() == len(rows) == 101
+    for row in rows:
+        department = Department.objects.select_related("region").get(code=row["department_code"])
+        assert department.name == row["department_name"]
+        assert department.region.code == row["region_code"]
+    assert Department.objects.get(code="2A").slug == "corse-du-sud"
+    assert Region.objects.get(code="84").slug == "auvergne-rhone-alpes"
+
+
+@pytest.mark.django_db
+def test_typology_reference_data_exists_after_migrate():
+    axes = {axis: set() for axis in ApproachAxis.values}
+    for approach in Approach.objects.all():
+        axes[approach.axis].add(approach.code)
+        assert approach.description
+    assert axes == {
+        "impulsion": {"entrepreneuriale", "citoyenne", "collectivite"},
+        "dynamique": {"filiere", "sectorielle", "multi-activites"},
+        "lieu": {"lieu-commun"},
+    }
+    assert set(Principle.objects.values_list("code", flat=True)) == {
+        "developpement-local-durable",
+        "territoire",
+        "changement-echelle",
+        "cooperation-economique",
+    }
+    # Every theme and recognition code the data file uses is known.
+    with (Path(settings.BASE_DIR) / "fixtures" / "ptce_poles.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    used_themes = {t for r in rows for t in r["themes"].split(";") if t}
+    used_calls = {c for r in rows for c in r["recognitions"].split(";") if c}
+    assert used_themes <= set(Theme.objects.values_list("code", flat=True))
+    assert used_calls <= set(StateCall.objects.values_list("code", flat=True))
+
+
+@pytest.mark.django_db
+def test_editor_group_exists_with_pole_permissions_only():
+    codenames = set(
+        Group.objects.get(name="éditeur").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_pole", "change_pole", "delete_pole", "add_member", "add_theme"} <= codenames
+    assert not {c for c in codenames if c.endswith("_user") or c.endswith("_group")}
+    assert "add_region" not in codenames
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migrating_back_refuses_to_cut_poles_from_reference_data(real_csv):
+    poles_import_csv(path=real_csv)
+    try:
+        with pytest.raises(RuntimeError, match="Des pôles utilisent ces données de référence"):
+            call_command("migrate", "poles", "0002", verbosity=0)
+        assert Department.objects.count() == 101
+        assert Pole.objects.count() == 80
+    finally:
+        # Migrations after the refused one were reversed: put the schema back for other tests.
+        call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migrations_go_down_to_zero_and_back(real_csv):
+    call_command("migrate", "poles", "zero", verbosity=0)
+    tables = connection.introspection.table_names()
+    assert not [t for t in tables if t.startswith("poles_")]
+    assert not Group.objects.filter(name="éditeur").exists()
+
+    call_command("migrate", verbosity=0)
+    executor = MigrationExecutor(connection)
+    assert not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    assert Department.objects.count() == 101
+    assert Group.objects.get(name="éditeur").permissions.exists()
+    # The real data imports again on the rebuilt schema.
+    assert len(poles_import_csv(path=real_csv).created) == 80
