@@ -1,0 +1,80 @@
+"""Browser tests: Playwright drives Debian's Chromium against Django's live server.
+
+Tiles come from a local stub and every request that leaves the machine is refused, so the
+tests never touch the network.
+"""
+
+import os
+import shutil
+from base64 import b64decode
+from urllib.parse import urlparse
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+# itself (factories, assertions) are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("PTCE_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+# A 1x1 transparent PNG served for every tile.
+TILE_PNG = b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+TILE_PATH = "/__test_tiles__/"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian chromium.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tiles_stub(settings, live_server):
+    url = f"{live_server.url}{TILE_PATH}{{z}}/{{x}}/{{y}}.png"
+    config = dict(settings.LEAFLET_CONFIG)
+    config["TILES"] = [("Plan", url, {"attribution": "tuiles de test", "maxZoom": 19})]
+    settings.LEAFLET_CONFIG = config
+    return url
+
+
+@pytest.fixture
+def page(browser, live_server, tiles_stub):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    local_host = urlparse(live_server.url).hostname
+    requests_to_elsewhere = []
+
+    def route(route):
+        url = urlparse(route.request.url)
+        if url.path.startswith(TILE_PATH):
+            return route.fulfill(status=200, content_type="image/png", body=TILE_PNG)
+        if url.scheme in ("data", "blob") or url.hostname == local_host:
+            return route.continue_()
+        requests_to_elsewhere.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
+    assert not requests_to_elsewhere, f"requests left the machine: {requests_to_elsewhere}"
+    assert not errors, f"errors in the browser console: {errors}"
