@@ -5,7 +5,7 @@ import pytest
 from poles.models import Pole
 from tests.factories import PoleFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(page, live_server, user):

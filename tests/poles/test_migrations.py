@@ -76,7 +76,7 @@ def test_editor_group_exists_with_pole_permissions_only():
     assert "add_region" not in codenames
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_migrating_back_refuses_to_cut_poles_from_reference_data(real_csv):
     poles_import_csv(path=real_csv)
     try:
@@ -89,7 +89,7 @@ def test_migrating_back_refuses_to_cut_poles_from_reference_data(real_csv):
         call_command("migrate", verbosity=0)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_migrations_go_down_to_zero_and_back(real_csv):
     call_command("migrate", "poles", "zero", verbosity=0)
     tables = connection.introspection.table_names()
