@@ -17,7 +17,12 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-migrate: $(BIN)/.installed
+# Front-end libraries (leaflet.markercluster) from the npm registry, pinned by the lock file.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+migrate: $(BIN)/.installed node_modules/.installed
 	$(MANAGE) migrate --noinput
 
 import: migrate
@@ -36,18 +41,18 @@ browser:
 	    echo "Chromium manque pour les tests navigateur : sudo apt-get install chromium"; exit 1; \
 	  fi; }
 
-test: $(BIN)/.installed browser
+test: $(BIN)/.installed node_modules/.installed browser
 	$(BIN)/pytest
 
 # The same tests on PostgreSQL (PG_URL points at a server where we may create databases).
-test-pg: $(BIN)/.installed browser
+test-pg: $(BIN)/.installed node_modules/.installed browser
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-check: lint
+check: lint node_modules/.installed
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(MAKE) test
@@ -57,4 +62,4 @@ fmt: $(BIN)/.installed
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,8 +1,17 @@
-"""Shaped reads of the directory, for the views."""
+"""Shaped reads of the directory: what the pages, the map data and the exports show.
 
-from django.db.models import Prefetch, QuerySet
+Each selector runs a fixed number of queries, whatever the number of poles.
+"""
 
-from poles.models import Membership, Pole
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+
+from poles.filters import FACETS, UNKNOWN, PoleFilter
+from poles.models import Membership, Pole, Region
 
 
 def pole_list_published() -> QuerySet[Pole]:
@@ -33,3 +42,211 @@ def pole_get_published(*, slug: str) -> Pole | None:
         .filter(slug=slug)
         .first()
     )
+
+
+def pole_filter_published(*, data) -> PoleFilter:
+    """The PoleFilter bound to request data, over the published poles."""
+    return PoleFilter(data or None, queryset=pole_list_published())
+
+
+def _facet_rows(name: str, poles: QuerySet[Pole]):
+    """(value, count) rows for one facet over `poles`."""
+    pole_ids = poles.order_by().values("pk")
+    through_facets = {
+        "impulsion": (Pole.approaches.through, "approach__code", Q(approach__axis="impulsion")),
+        "dynamique": (Pole.approaches.through, "approach__code", Q(approach__axis="dynamique")),
+        "thematique": (Pole.themes.through, "theme__code", Q()),
+        "reconnaissance": (Pole.recognitions.through, "statecall__code", Q()),
+    }
+    if name in through_facets:
+        model, value, condition = through_facets[name]
+        return (
+            model.objects.filter(condition, pole_id__in=pole_ids)
+            .values_list(value)
+            .annotate(n=Count("pole_id"))
+            .order_by()
+        )
+    if name == "categorie":
+        return (
+            Membership.objects.filter(pole_id__in=pole_ids)
+            .values_list("member__category")
+            .annotate(n=Count("pole_id", distinct=True))
+            .order_by()
+        )
+    column = {
+        "lieu_commun": "has_common_place",
+        "region": "region__code",
+        "departement": "department__code",
+        "stade": "stage",
+        "charte": "charter_status",
+    }[name]
+    return poles.order_by().values_list(column).annotate(n=Count("pk"))
+
+
+def _facet_key(name: str, value) -> str | None:
+    if name == "lieu_commun":
+        return {True: "oui", False: "non", None: UNKNOWN}[value]
+    if name == "stade" and value == "":
+        return UNKNOWN
+    return value
+
+
+def pole_facet_counts(*, filterset: PoleFilter) -> dict[str, dict[str, int]]:
+    """For each filter option, how many poles it gives with the other active filters."""
+    base = Pole.objects.published()
+    counts: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        poles = filterset.filtered_without(name, base)
+        keyed = ((_facet_key(name, value), n) for value, n in _facet_rows(name, poles))
+        counts[name] = {key: n for key, n in keyed if key is not None}
+    return counts
+
+
+def pole_map_features(*, poles: QuerySet[Pole]) -> list[dict]:
+    """GeoJSON features (RFC 7946: longitude first) of the located poles among `poles`."""
+    rows = (
+        poles.located()
+        .order_by()
+        .values_list("pk", "name", "slug", "commune", "location_precision", "latitude", "longitude")
+    )
+    themes: dict[int, list[str]] = {}
+    for pole_id, code in (
+        Pole.themes.through.objects.filter(pole_id__in=poles.located().order_by().values("pk"))
+        .order_by("theme__label")
+        .values_list("pole_id", "theme__code")
+    ):
+        themes.setdefault(pole_id, []).append(code)
+    features = []
+    for pk, name, slug, commune, precision, latitude, longitude in rows:
+        properties = {"name": name, "slug": slug, "commune": commune, "themes": themes.get(pk, [])}
+        if precision == "departement":
+            properties["approximate"] = True
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
+                "properties": properties,
+            }
+        )
+    return features
+
+
+def pole_nearby(*, pole: Pole, limit: int = 5) -> list[Pole]:
+    """The published poles closest to `pole` (flat-earth distance: fine at this scale)."""
+    if not pole.is_located or pole.is_location_approximate:
+        return []
+    lat, lon = pole.latitude, pole.longitude
+    squeeze = Decimal("0.5")  # cos(latitude) in France, so that a degree east weighs right
+    return list(
+        Pole.objects.published()
+        .located()
+        .exclude(pk=pole.pk)
+        .exclude(location_precision="departement")
+        .annotate(
+            distance=(F("latitude") - lat) * (F("latitude") - lat)
+            + (F("longitude") - lon) * (F("longitude") - lon) * squeeze
+        )
+        .select_related("department")
+        .order_by("distance")[:limit]
+    )
+
+
+def region_list_with_counts() -> QuerySet[Region]:
+    return Region.objects.annotate(
+        pole_count=Count("poles", filter=Q(poles__is_published=True))
+    ).order_by("name")
+
+
+def directory_last_updated():
+    return Pole.objects.published().aggregate(last=Max("updated_at"))["last"]
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    name: str
+    description: str
+
+
+EXPORT_COLUMNS = (
+    ExportColumn("nom", "nom du pôle"),
+    ExportColumn("sigle", "nom court ou sigle (vide si inconnu)"),
+    ExportColumn("url", "adresse de la fiche du pôle dans l'annuaire"),
+    ExportColumn("structure_porteuse", "structure qui porte le pôle"),
+    ExportColumn("commune", "commune du pôle"),
+    ExportColumn("code_insee_commune", "code INSEE de la commune"),
+    ExportColumn("departement_code", "code INSEE du département"),
+    ExportColumn("departement", "nom du département"),
+    ExportColumn("region_code", "code INSEE de la région (régions de 2016)"),
+    ExportColumn("region", "nom de la région"),
+    ExportColumn("latitude", "latitude WGS84 en degrés décimaux (vide : non localisé)"),
+    ExportColumn("longitude", "longitude WGS84 en degrés décimaux"),
+    ExportColumn("precision_localisation", "commune, territoire, departement (point approximatif "
+                 "au chef-lieu du département) ou aucune"),
+    ExportColumn("annee_creation", "année de création (vide : inconnue)"),
+    ExportColumn("stade", "emergent, developpement, consolide, arrete ou vide (inconnu)"),
+    ExportColumn("impulsion", "codes de l'approche par l'impulsion, séparés par « ; »"),
+    ExportColumn("dynamique_economique", "codes de l'approche par la dynamique économique"),
+    ExportColumn("lieu_commun", "oui, non ou inconnu : les membres partagent-ils des locaux ?"),
+    ExportColumn("thematiques", "codes des thématiques, séparés par « ; »"),
+    ExportColumn("charte_labo_ess", "oui, non ou inconnu"),
+    ExportColumn("reconnaissances", "codes des appels de l'État remportés, séparés par « ; »"),
+    ExportColumn("membres", "membres cités par les sources : « Nom (catégorie) » séparés par "
+                 "« ; » ; liste partielle"),
+    ExportColumn("site_web", "site officiel"),
+    ExportColumn("resume", "présentation en deux ou trois phrases"),
+    ExportColumn("sources", "adresses des sources, séparées par des espaces"),
+    ExportColumn("derniere_verification", "date de la dernière vérification (AAAA-MM-JJ)"),
+    ExportColumn("mise_a_jour", "date et heure de la dernière modification de la fiche"),
+)  # fmt: skip
+
+
+def pole_export_rows(*, poles: QuerySet[Pole], base_url: str) -> list[dict]:
+    """One dict per pole, keyed by EXPORT_COLUMNS names. No personal contact data."""
+    poles = poles.select_related("department", "region").prefetch_related(
+        "approaches",
+        "themes",
+        "recognitions",
+        Prefetch("memberships", queryset=Membership.objects.select_related("member")),
+    )
+    rows = []
+    for pole in poles:
+        approaches = list(pole.approaches.all())
+        rows.append(
+            {
+                "nom": pole.name,
+                "sigle": pole.short_name,
+                "url": base_url + pole.get_absolute_url(),
+                "structure_porteuse": pole.carrier_name,
+                "commune": pole.commune,
+                "code_insee_commune": pole.commune_insee,
+                "departement_code": pole.department.code if pole.department else "",
+                "departement": pole.department.name if pole.department else "",
+                "region_code": pole.region.code if pole.region else "",
+                "region": pole.region.name if pole.region else "",
+                "latitude": "" if pole.latitude is None else f"{pole.latitude.normalize():f}",
+                "longitude": "" if pole.longitude is None else f"{pole.longitude.normalize():f}",
+                "precision_localisation": pole.location_precision,
+                "annee_creation": pole.year_created or "",
+                "stade": pole.stage,
+                "impulsion": ";".join(a.code for a in approaches if a.axis == "impulsion"),
+                "dynamique_economique": ";".join(
+                    a.code for a in approaches if a.axis == "dynamique"
+                ),
+                "lieu_commun": {True: "oui", False: "non", None: UNKNOWN}[pole.has_common_place],
+                "thematiques": ";".join(t.code for t in pole.themes.all()),
+                "charte_labo_ess": pole.charter_status,
+                "reconnaissances": ";".join(c.code for c in pole.recognitions.all()),
+                "membres": "; ".join(
+                    f"{m.member.name} ({m.member.get_category_display()})"
+                    for m in pole.memberships.all()
+                ),
+                "site_web": pole.website,
+                "resume": pole.summary,
+                "sources": " ".join(pole.source_urls),
+                "derniere_verification": pole.last_verified.isoformat()
+                if pole.last_verified
+                else "",
+                "mise_a_jour": pole.updated_at.isoformat(timespec="seconds"),
+            }
+        )
+    return rows

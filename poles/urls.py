@@ -6,5 +6,15 @@ app_name = "poles"
 
 urlpatterns = [
     path("", views.pole_list, name="list"),
+    path("carte/poles.geojson", views.pole_map_data, name="map_data"),
     path("poles/<slug:slug>/", views.pole_detail, name="detail"),
+    path("regions/", views.region_list, name="region_list"),
+    path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
+    path("departements/<slug:slug>/", views.department_detail, name="department_detail"),
+    path("qu-est-ce-qu-un-ptce/", views.about, name="about"),
+    path("donnees/", views.open_data, name="open_data"),
+    path("donnees/poles.csv", views.export_csv, name="export_csv"),
+    path("donnees/poles.geojson", views.export_geojson, name="export_geojson"),
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
 ]

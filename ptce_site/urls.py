@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from poles.sitemaps import SITEMAPS
+from poles.views import robots_txt
 
 admin.site.site_header = "Annuaire des PTCE — administration"
 admin.site.site_title = "Annuaire des PTCE"
@@ -7,5 +11,7 @@ admin.site.index_title = "Gestion de l'annuaire"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("poles.urls")),
 ]

@@ -1,0 +1,38 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from poles.models import Department, Pole, Region
+
+
+class PoleSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Pole.objects.published().order_by("slug").only("slug", "updated_at")
+
+    def lastmod(self, pole: Pole):
+        return pole.updated_at
+
+
+class TerritorySitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return [*Region.objects.order_by("code"), *Department.objects.order_by("code")]
+
+    def location(self, territory) -> str:
+        name = "poles:region_detail" if isinstance(territory, Region) else "poles:department_detail"
+        return reverse(name, kwargs={"slug": territory.slug})
+
+
+class PageSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["poles:list", "poles:region_list", "poles:about", "poles:open_data"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+
+SITEMAPS = {"poles": PoleSitemap, "territoires": TerritorySitemap, "pages": PageSitemap}

@@ -1,0 +1,88 @@
+// Filters without reloading: the form still works on its own (GET, server-rendered results);
+// with JavaScript, a change fetches the same URL's fragment, swaps filters and results,
+// tells the map, and records the state in the address bar (back and forward work).
+(function () {
+  "use strict";
+
+  var form = document.querySelector("[data-filter-form]");
+  var panel = document.querySelector("[data-filter-panel]");
+  var results = document.querySelector("[data-results]");
+  var status = document.querySelector("[data-result-status]");
+  if (!form || !panel || !results || !window.fetch || !window.history.pushState) return;
+
+  var pending = null;
+  var KEPT_PARAMS = ["vue", "pole"];
+
+  function queryFromForm() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (value !== "" && !(key === "tri" && value === "nom")) params.append(key, value);
+    });
+    return params;
+  }
+
+  function filterQuery(params) {
+    var copy = new URLSearchParams(params);
+    KEPT_PARAMS.concat(["page"]).forEach(function (key) { copy.delete(key); });
+    return copy.toString();
+  }
+
+  function update(params, push) {
+    if (pending) pending.abort();
+    pending = new AbortController();
+    var current = new URLSearchParams(window.location.search);
+    KEPT_PARAMS.forEach(function (key) {
+      if (current.has(key) && !params.has(key)) params.set(key, current.get(key));
+    });
+    var url = form.action.split("?")[0] + (params.toString() ? "?" + params.toString() : "");
+    var focusedId = document.activeElement && document.activeElement.id;
+    results.setAttribute("aria-busy", "true");
+    return fetch(url, { headers: { "X-Requested-With": "fetch" }, signal: pending.signal })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        panel.replaceChildren.apply(panel, Array.from(doc.querySelector('[data-fragment="filters"]').childNodes));
+        results.replaceChildren.apply(results, Array.from(doc.querySelector('[data-fragment="results"]').childNodes));
+        if (focusedId) {
+          var again = document.getElementById(focusedId);
+          if (again) again.focus();
+        }
+        if (push) window.history.pushState({ query: params.toString() }, "", url);
+        var heading = results.querySelector("h2");
+        if (status && heading) status.textContent = heading.textContent;
+        document.title = (heading ? heading.textContent + " — " : "") + "Annuaire des PTCE";
+        document.dispatchEvent(new CustomEvent("directory:updated", { detail: { query: filterQuery(params) } }));
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError") return;
+        // Fall back to a normal page load: the server renders the same state.
+        window.location.href = url;
+      })
+      .finally(function () {
+        results.removeAttribute("aria-busy");
+      });
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "q") return; // text search waits for Enter or the button
+    update(queryFromForm(), true);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    update(queryFromForm(), true);
+  });
+  // Pagination and "effacer les filtres" links inside the results stay in place too.
+  results.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    if (!link || link.origin !== window.location.origin) return;
+    if (link.pathname !== new URL(form.action).pathname) return;
+    event.preventDefault();
+    update(new URLSearchParams(link.search), true).then(function () { results.focus(); });
+  });
+  window.addEventListener("popstate", function () {
+    update(new URLSearchParams(window.location.search), false);
+  });
+})();
