@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from poles.models import (
@@ -35,10 +35,14 @@ SORT_CHOICES = [
 SORT_ORDER = {
     "nom": ["name"],
     "-nom": ["-name"],
-    "region": ["region__name", "department__code", "name"],
-    # Poles whose year is unknown come last either way.
-    "annee": ["year_created", "name"],
-    "-annee": ["-year_created", "name"],
+    # Unknown values come last either way, on every database.
+    "region": [
+        F("region__name").asc(nulls_last=True),
+        F("department__code").asc(nulls_last=True),
+        "name",
+    ],
+    "annee": [F("year_created").asc(nulls_last=True), "name"],
+    "-annee": [F("year_created").desc(nulls_last=True), "name"],
 }
 
 # The filters that get facet counts, in the order of the filter panel.

@@ -1,0 +1,152 @@
+"""The public directory in a real browser: map, filters without reload, history, no-JS path."""
+
+import re
+
+import pytest
+
+from poles.models import Pole
+from poles.services import poles_import_csv
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def directory(real_csv):
+    poles_import_csv(path=real_csv)
+
+
+def markers_total(page) -> int:
+    """Single markers plus the totals written on cluster icons."""
+    return page.evaluate(
+        """() => {
+          let total = document.querySelectorAll('.pole-marker').length;
+          document.querySelectorAll('.marker-cluster span').forEach(s => total += +s.textContent);
+          return total;
+        }"""
+    )
+
+
+def wait_for_map(page):
+    page.wait_for_selector("[data-map][data-marker-count]")
+
+
+def test_map_shows_every_located_pole(page, live_server, directory):
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    located = Pole.objects.published().located().count()
+    assert int(page.get_attribute("[data-map]", "data-marker-count")) == located
+    # Markers are drawn only in view: metropolitan France and each overseas quick view add up.
+    total = 0
+    for view in page.locator("[data-quick-views] button").all():
+        view.click()
+        page.wait_for_timeout(400)
+        total += markers_total(page)
+    assert total == located
+    assert "vue=" in page.url, "the map view is part of the link"
+    assert "pôles sans localisation" in page.inner_text("[data-results]")
+
+
+def test_filter_updates_list_counts_map_and_url_without_reload(page, live_server, directory):
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    page.evaluate("window.__sameDocument = true")
+    page.check("#f-region-53")
+    page.wait_for_url(re.compile(r"region=53"))
+    page.wait_for_function("document.querySelector('[data-map]').dataset.markerCount !== undefined")
+    expected = Pole.objects.published().in_region("53")
+    page.wait_for_selector(f"text={expected.count()} pôles trouvés")
+    assert page.evaluate("window.__sameDocument") is True, "the page was reloaded"
+    page.wait_for_function(
+        "n => +document.querySelector('[data-map]').dataset.markerCount === n",
+        arg=expected.located().count(),
+    )
+    names = page.locator("[data-pole-list] h3").all_inner_texts()
+    assert set(names) <= set(expected.values_list("name", flat=True))
+    # Counts of the other filters follow; the live region announces the result.
+    assert f"{expected.count()} pôles trouvés" in page.inner_text("[data-result-status]")
+
+    # The issue's journey: citizen-impulse poles working on food in Bretagne.
+    page.check("#f-impulsion-citoyenne")
+    page.wait_for_url(re.compile(r"impulsion=citoyenne"))
+    page.check("#f-thematique-alimentation")
+    page.wait_for_url(re.compile(r"thematique=alimentation"))
+    shared_link = page.url
+    page.wait_for_selector("[data-results]:not([aria-busy])")
+    journey = page.locator("[data-pole-list] h3").all_inner_texts()
+    assert page.evaluate("window.__sameDocument") is True
+
+    # The shared link gives the same selection in a fresh page.
+    page.goto(shared_link)
+    assert page.locator("[data-pole-list] h3").all_inner_texts() == journey
+
+
+def test_back_button_restores_the_previous_selection(page, live_server, directory):
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    everything = page.inner_text("#resultats-titre")
+    page.check("#f-region-53")
+    page.wait_for_url(re.compile(r"region=53"))
+    page.wait_for_selector("[data-results]:not([aria-busy])")
+    filtered = page.inner_text("#resultats-titre")
+    assert filtered != everything
+    page.go_back()
+    page.wait_for_function(
+        "t => document.querySelector('#resultats-titre').textContent.trim() === t",
+        arg=everything.strip(),
+    )
+    assert not page.is_checked("#f-region-53")
+    page.go_forward()
+    page.wait_for_function(
+        "t => document.querySelector('#resultats-titre').textContent.trim() === t",
+        arg=filtered.strip(),
+    )
+    assert page.is_checked("#f-region-53")
+
+
+def test_popup_link_opens_the_pole_page(page, live_server, directory):
+    page.goto(live_server.url + "/?departement=44")
+    wait_for_map(page)
+    page.locator(".pole-marker, .marker-cluster").first.click()
+    if page.locator(".leaflet-popup").count() == 0:
+        # A cluster: it spreads out or zooms; click a marker then.
+        page.wait_for_selector(".pole-marker")
+        page.locator(".pole-marker").first.click()
+    link = page.locator(".leaflet-popup a").first
+    name = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(r"/poles/[\w-]+/$"))
+    assert page.inner_text("h1").startswith(name)
+
+
+def test_directory_works_without_javascript(browser, live_server, directory, tiles_stub):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.check("#f-region-53")
+    page.check("#f-thematique-alimentation")
+    page.click("text=Afficher les résultats")
+    page.wait_for_url(
+        re.compile(r"region=53.*thematique=alimentation|thematique=alimentation.*region=53")
+    )
+    expected = set(
+        Pole.objects.published()
+        .in_region("53")
+        .filter(themes__code="alimentation")
+        .values_list("name", flat=True)
+    )
+    assert set(page.locator("[data-pole-list] h3").all_inner_texts()) == expected
+    # Pagination and pole pages are plain links.
+    page.goto(live_server.url + "/")
+    page.click("a[rel=next]")
+    assert "page=2" in page.url
+    page.locator("[data-pole-list] h3 a").first.click()
+    assert page.locator("h1").count() == 1
+    context.close()
+
+
+def test_map_view_and_selected_pole_travel_in_the_link(page, live_server, directory):
+    pole = Pole.objects.published().located().get(slug="les-ecossolies")
+    page.goto(f"{live_server.url}/?vue=47.2,-1.55,12&pole={pole.slug}")
+    wait_for_map(page)
+    page.wait_for_selector(".leaflet-popup")
+    assert page.inner_text(".leaflet-popup .popup-title") == pole.name

@@ -1,0 +1,130 @@
+import pytest
+from django.http import QueryDict
+
+from poles.filters import PoleFilter
+from poles.models import Approach, CharterStatus, MemberCategory, Pole, StateCall, Theme
+from tests.factories import MemberFactory, MembershipFactory, PoleFactory, department, region
+
+pytestmark = pytest.mark.django_db
+
+
+def names(query: str) -> list[str]:
+    filterset = PoleFilter(QueryDict(query), queryset=Pole.objects.published().order_by("name"))
+    return [pole.name for pole in filterset.qs]
+
+
+@pytest.fixture
+def poles():
+    """A small directory where each filter separates the poles."""
+    food = PoleFactory(
+        name="Alimentation bretonne",
+        department=department("35"),
+        region=region("53"),
+        has_common_place=True,
+        stage="emergent",
+        charter_status=CharterStatus.YES,
+    )
+    food.approaches.set(Approach.objects.filter(code__in=["citoyenne", "filiere"]))
+    food.themes.set(Theme.objects.filter(code="alimentation"))
+    food.recognitions.set(StateCall.objects.filter(code="ami-2021"))
+    MembershipFactory(pole=food, member=MemberFactory(category=MemberCategory.RESEARCH_CENTRE))
+
+    culture = PoleFactory(
+        name="Culture nantaise",
+        department=department("44"),
+        region=region("52"),
+        has_common_place=False,
+    )
+    culture.approaches.set(Approach.objects.filter(code__in=["entrepreneuriale"]))
+    culture.themes.set(Theme.objects.filter(code__in=["culture", "alimentation"]))
+
+    regional = PoleFactory(name="Pôle régional breton", region=region("53"))
+    regional.approaches.set(Approach.objects.filter(code="collectivite"))
+    PoleFactory(name="Pôle caché", unpublished=True, region=region("53"))
+    return food, culture, regional
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Alimentation bretonne", "Culture nantaise", "Pôle régional breton"]),
+        ("impulsion=citoyenne", ["Alimentation bretonne"]),
+        ("dynamique=filiere", ["Alimentation bretonne"]),
+        ("lieu_commun=oui", ["Alimentation bretonne"]),
+        ("lieu_commun=non", ["Culture nantaise"]),
+        ("lieu_commun=inconnu", ["Pôle régional breton"]),
+        ("thematique=alimentation", ["Alimentation bretonne", "Culture nantaise"]),
+        ("region=53", ["Alimentation bretonne", "Pôle régional breton"]),
+        ("departement=44", ["Culture nantaise"]),
+        ("categorie=recherche", ["Alimentation bretonne"]),
+        ("stade=emergent", ["Alimentation bretonne"]),
+        ("stade=inconnu", ["Culture nantaise", "Pôle régional breton"]),
+        ("charte=oui", ["Alimentation bretonne"]),
+        ("charte=inconnu", ["Culture nantaise", "Pôle régional breton"]),
+        ("reconnaissance=ami-2021", ["Alimentation bretonne"]),
+        ("q=RÉGIONAL", ["Pôle régional breton"]),
+        ("q=breton", ["Alimentation bretonne", "Pôle régional breton"]),
+        ("q=alimentation", ["Alimentation bretonne"]),
+    ],
+)
+def test_each_filter_alone(poles, query, expected):
+    assert names(query) == expected
+
+
+def test_values_of_one_filter_are_or_ed(poles):
+    assert names("impulsion=citoyenne&impulsion=entrepreneuriale") == [
+        "Alimentation bretonne",
+        "Culture nantaise",
+    ]
+
+
+def test_filters_are_and_ed(poles):
+    # The issue's journey: citizen-impulse poles working on food in Bretagne.
+    assert names("impulsion=citoyenne&thematique=alimentation&region=53") == [
+        "Alimentation bretonne"
+    ]
+    assert names("thematique=alimentation&region=52") == ["Culture nantaise"]
+    assert names("impulsion=citoyenne&region=52") == []
+
+
+def test_many_to_many_filters_do_not_duplicate_poles(poles):
+    # Two matching themes on one pole still give it once.
+    assert names("thematique=alimentation&thematique=culture") == [
+        "Alimentation bretonne",
+        "Culture nantaise",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("tri=nom", ["Alimentation bretonne", "Culture nantaise", "Pôle régional breton"]),
+        ("tri=-nom", ["Pôle régional breton", "Culture nantaise", "Alimentation bretonne"]),
+        ("tri=region", ["Alimentation bretonne", "Pôle régional breton", "Culture nantaise"]),
+    ],
+)
+def test_sorting(poles, query, expected):
+    assert names(query) == expected
+
+
+def test_sorting_by_year(poles):
+    Pole.objects.filter(name="Culture nantaise").update(year_created=2001)
+    Pole.objects.filter(name="Alimentation bretonne").update(year_created=2015)
+    assert names("tri=annee")[:2] == ["Culture nantaise", "Alimentation bretonne"]
+    assert names("tri=annee")[-1] == "Pôle régional breton", "unknown years come last"
+    assert names("tri=-annee") == [
+        "Alimentation bretonne",
+        "Culture nantaise",
+        "Pôle régional breton",
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["region=99", "thematique=inexistante", "tri=hasard", "stade=fini", "q=" + "x" * 300],
+)
+def test_invalid_values_are_reported_and_ignored(poles, query):
+    filterset = PoleFilter(QueryDict(query), queryset=Pole.objects.published())
+    assert not filterset.is_valid()
+    assert filterset.errors
+    assert filterset.qs.count() == 3

@@ -1,0 +1,380 @@
+import csv
+import io
+import json
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from poles.models import Approach, LocationPrecision, Member, Pole, Theme
+from poles.services import poles_import_csv
+from tests.factories import MemberFactory, MembershipFactory, PoleFactory, department, region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def imported(real_csv):
+    poles_import_csv(path=real_csv)
+
+
+def make_poles(count: int) -> None:
+    themes = list(Theme.objects.all()[:3])
+    approaches = list(Approach.objects.all()[:2])
+    for index in range(count):
+        pole = PoleFactory(located=index % 2 == 0, approximate=index % 5 == 1)
+        pole.themes.set(themes)
+        pole.approaches.set(approaches)
+        MembershipFactory(pole=pole)
+
+
+def page_names(response) -> list[str]:
+    return [pole.name for pole in response.context["page"]]
+
+
+# --- the list (home) -------------------------------------------------------------------------
+
+
+def test_home_lists_published_poles_with_map_and_filters(client):
+    PoleFactory(name="Pôle visible", located=True)
+    PoleFactory(name="Pôle caché", unpublished=True)
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert page_names(response) == ["Pôle visible"]
+    assert "data-map" in html and "data-filter-form" in html
+    assert "1 pôle trouvé" in html
+    assert "Pôle caché" not in html
+
+
+def test_home_counts_poles_without_location(client):
+    PoleFactory(located=True)
+    PoleFactory()
+    PoleFactory()
+    html = client.get("/").content.decode()
+    assert "2 pôles sans localisation" in html
+
+
+def test_facet_counts_follow_the_other_filters(client):
+    food = Theme.objects.get(code="alimentation")
+    breton = PoleFactory(department=department("35"), region=region("53"))
+    breton.themes.add(food)
+    nantais = PoleFactory(department=department("44"), region=region("52"))
+    nantais.themes.add(food)
+    response = client.get("/", {"region": "53"})
+    panel = {group["name"]: group for group in response.context["filter_panel"]}
+    themes = {o["value"]: o["count"] for o in panel["thematique"]["options"]}
+    regions = {o["value"]: o["count"] for o in panel["region"]["options"]}
+    assert themes["alimentation"] == 1  # with the region filter
+    assert regions["53"] == 1 and regions["52"] == 1  # a filter does not narrow its own options
+    checked = [o["value"] for o in panel["region"]["options"] if o["checked"]]
+    assert checked == ["53"]
+    html = response.content.decode()
+    assert 'value="alimentation"' in html
+
+
+def test_department_choices_follow_the_chosen_region(client):
+    response = client.get("/", {"region": "53"})
+    panel = {group["name"]: group for group in response.context["filter_panel"]}
+    codes = {o["value"] for o in panel["departement"]["options"]}
+    assert codes == {"22", "29", "35", "56"}
+
+
+def test_invalid_parameters_get_a_visible_message_not_an_error(client):
+    PoleFactory()
+    response = client.get("/", {"region": "99", "tri": "hasard", "page": "abc"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ne sont pas valides" in html
+    assert "Ce critère a été ignoré" in html
+    assert len(page_names(response)) == 1
+
+
+def test_pagination_keeps_the_filters(client):
+    make_poles(25)
+    response = client.get("/", {"thematique": "alimentation", "tri": "-nom"})
+    html = unescape(response.content.decode())
+    assert response.context["total"] == 25
+    assert len(page_names(response)) == 20
+    next_links = re.findall(r'href="(\?[^"]*page=2[^"]*)"', html)
+    assert next_links
+    assert all("thematique=alimentation" in link and "tri=-nom" in link for link in next_links)
+    second = client.get("/", {"thematique": "alimentation", "tri": "-nom", "page": "2"})
+    assert len(page_names(second)) == 5
+
+
+def test_fragment_for_javascript_has_filters_and_results_only(client):
+    PoleFactory(name="Pôle A")
+    response = client.get("/", {"q": "pole"}, headers={"X-Requested-With": "fetch"})
+    html = response.content.decode()
+    assert 'data-fragment="filters"' in html and 'data-fragment="results"' in html
+    assert "<html" not in html
+    assert "X-Requested-With" in response["Vary"]
+
+
+def test_clear_filters_link_appears_with_filters(client):
+    PoleFactory()
+    assert 'class="clear-filters"' not in client.get("/").content.decode()
+    html = client.get("/", {"q": "essai"}).content.decode()
+    assert 'class="clear-filters" href="/"' in html
+
+
+# --- map data (GeoJSON) ----------------------------------------------------------------------
+
+
+def test_map_data_is_geojson_with_longitude_first(client):
+    PoleFactory(name="À Nantes", located=True)
+    PoleFactory(name="Dans le Nord", approximate=True)
+    PoleFactory(name="Sans lieu")
+    PoleFactory(name="Non publié", located=True, unpublished=True)
+    response = client.get("/carte/poles.geojson")
+    assert response["Content-Type"] == "application/geo+json"
+    data = response.json()
+    assert data["type"] == "FeatureCollection"
+    by_name = {f["properties"]["name"]: f for f in data["features"]}
+    assert set(by_name) == {"À Nantes", "Dans le Nord"}
+    nantes = by_name["À Nantes"]
+    assert nantes["type"] == "Feature"
+    assert nantes["geometry"] == {"type": "Point", "coordinates": [-1.55377, 47.21863]}
+    assert nantes["properties"]["slug"]
+    assert "approximate" not in nantes["properties"]
+    assert by_name["Dans le Nord"]["properties"]["approximate"] is True
+
+
+def test_map_data_uses_the_same_filters_as_the_list(client):
+    breton = PoleFactory(located=True, name="Breton", department=department("35"),
+                         region=region("53"))  # fmt: skip
+    PoleFactory(located=True, name="Nantais")
+    data = client.get("/carte/poles.geojson", {"region": "53"}).json()
+    assert [f["properties"]["name"] for f in data["features"]] == [breton.name]
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[dict]:
+    text = response.content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_export_equals_the_list_for_the_same_filters(client, imported):
+    query = {"region": ["53", "52"], "dynamique": "filiere"}
+    listed = set()
+    page = 1
+    while True:
+        response = client.get("/", {**query, "page": page})
+        listed.update(page_names(response))
+        if not response.context["page"].has_next():
+            break
+        page += 1
+    exported = read_csv(client.get("/donnees/poles.csv", query))
+    assert {row["nom"] for row in exported} == listed
+    assert len(exported) == len(listed) > 0
+
+
+def test_full_csv_export_has_every_published_pole_and_no_contact_data(client, imported):
+    Pole.objects.filter(pk=Pole.objects.first().pk).update(contact_email="personne@example.org")
+    response = client.get("/donnees/poles.csv")
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = read_csv(response)
+    assert len(rows) == 80
+    assert "personne@example.org" not in response.content.decode("utf-8-sig")
+    ecossolies = next(r for r in rows if r["nom"] == "Les Ecossolies")
+    assert ecossolies["latitude"] == "47.21863"
+    assert ecossolies["charte_labo_ess"] == "inconnu"
+    assert ecossolies["url"].endswith("/poles/les-ecossolies/")
+
+
+def test_csv_export_neutralises_formulas(client):
+    PoleFactory(name='=HYPERLINK("http://evil.example")', summary="+33 1 23 45 67 89")
+    row = read_csv(client.get("/donnees/poles.csv"))[0]
+    assert row["nom"].startswith("'=")
+    assert row["resume"].startswith("'+")
+
+
+def test_geojson_export_keeps_poles_without_location(client):
+    PoleFactory(located=True)
+    PoleFactory(name="Sans lieu")
+    data = json.loads(client.get("/donnees/poles.geojson").content)
+    assert data["licence"] == "Licence Ouverte 2.0"
+    geometries = {f["properties"]["nom"]: f["geometry"] for f in data["features"]}
+    assert geometries["Sans lieu"] is None
+    assert len(geometries) == 2
+
+
+def test_open_data_page_documents_fields_licence_and_selection(client):
+    PoleFactory(located=True)
+    html = client.get("/donnees/", {"region": "52"}).content.decode()
+    assert "Licence Ouverte 2.0" in html
+    assert "precision_localisation" in html and "lieu_commun" in html
+    assert "/donnees/poles.csv?region=52" in html
+    assert "1 pôle" in html
+
+
+# --- pole page -------------------------------------------------------------------------------
+
+
+def test_every_real_pole_page_answers(client, imported):
+    for slug in Pole.objects.values_list("slug", flat=True):
+        assert client.get(f"/poles/{slug}/").status_code == 200, slug
+
+
+def test_pole_page_shows_what_is_known_and_unknown(client, imported):
+    html = client.get("/poles/les-ecossolies/").content.decode()
+    assert "Association Les Ecossolies" in html
+    assert 'href="/regions/pays-de-la-loire/"' in html
+    assert 'href="/departements/loire-atlantique/"' in html
+    assert "multi-activités" in html
+    assert "inconnu : aucune liste publique des signataires" in html
+    assert "Nantes Métropole" in html and "Collectivité territoriale" in html
+    assert "https://ecossolies.fr" in html
+    assert '<link rel="canonical" href="http://testserver/poles/les-ecossolies/">' in html
+    assert 'property="og:title" content="Les Ecossolies"' in html
+    assert "Pôles proches" in html
+
+
+def test_pole_page_json_ld_is_valid_and_escaped(client):
+    pole = PoleFactory(name="Pôle </script><script>alert(1)</script>", located=True)
+    html = client.get(pole.get_absolute_url()).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(block)
+    assert data["@type"] == "Organization"
+    assert data["name"] == pole.name
+    assert data["geo"]["latitude"] == 47.21863
+    assert "<script>alert(1)" not in html
+
+
+def test_unpublished_or_unknown_pole_is_a_404_in_the_site_style(client):
+    pole = PoleFactory(unpublished=True)
+    response = client.get(pole.get_absolute_url())
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+    assert client.get("/poles/n-existe-pas/").status_code == 404
+
+
+def test_approximate_pole_page_says_so(client):
+    pole = PoleFactory(approximate=True)
+    html = client.get(pole.get_absolute_url()).content.decode()
+    assert "Lieu approximatif" in html
+
+
+# --- territories and pages -------------------------------------------------------------------
+
+
+def test_region_index_counts_published_poles(client):
+    PoleFactory(located=True)
+    PoleFactory(located=True, unpublished=True)
+    response = client.get("/regions/")
+    counts = {r.code: r.pole_count for r in response.context["regions"]}
+    assert len(counts) == 18
+    assert counts["52"] == 1
+
+
+def test_region_and_department_pages_list_their_poles(client):
+    nantes = PoleFactory(located=True, name="Pôle nantais")
+    PoleFactory(approximate=True, name="Pôle du Nord")
+    region_page = client.get("/regions/pays-de-la-loire/")
+    assert [p.name for p in region_page.context["poles"]] == [nantes.name]
+    assert "Loire-Atlantique (44)" in region_page.content.decode()
+    department_page = client.get("/departements/loire-atlantique/")
+    assert [p.name for p in department_page.context["poles"]] == [nantes.name]
+    assert client.get("/departements/nord/").context["poles"][0].name == "Pôle du Nord"
+    assert client.get("/regions/atlantide/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "text"),
+    [
+        ("/qu-est-ce-qu-un-ptce/", "31 juillet 2014"),
+        ("/mentions-legales/", "Mentions légales"),
+        ("/accessibilite/", "Déclaration d'accessibilité"),
+    ],
+)
+def test_static_pages(client, url, text):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+def test_explanation_page_lists_approaches_and_principles(client):
+    html = client.get("/qu-est-ce-qu-un-ptce/").content.decode()
+    for label in ("citoyenne", "filière", "lieu commun", "changement d'échelle", "PME"):
+        assert label.lower() in unescape(html).lower()
+
+
+def test_sitemap_and_robots(client):
+    pole = PoleFactory()
+    PoleFactory(unpublished=True, name="Caché")
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"http://testserver{pole.get_absolute_url()}" in sitemap
+    assert "/regions/bretagne/" in sitemap and "/departements/finistere/" in sitemap
+    assert "cache" not in sitemap
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
+
+
+def test_footer_links_legal_notice_and_accessibility(client):
+    html = client.get("/").content.decode()
+    assert 'href="/mentions-legales/"' in html and 'href="/accessibilite/"' in html
+
+
+def test_no_inline_script_in_public_pages(client):
+    pole = PoleFactory(located=True)
+    for url in ("/", pole.get_absolute_url(), "/regions/pays-de-la-loire/", "/donnees/"):
+        html = client.get(url).content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or "application/json" in tag or "ld+json" in tag, (url, tag)
+
+
+def test_database_text_is_escaped_in_pages(client):
+    pole = PoleFactory(name="<b>gras</b>", summary="<img src=x onerror=alert(1)>", located=True)
+    MembershipFactory(pole=pole, member=MemberFactory(name="<i>membre</i>"))
+    for url in ("/", pole.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "<b>gras</b>" not in html and "<img src=x" not in html and "<i>membre" not in html
+
+
+# --- query counts do not grow with the number of poles ----------------------------------------
+
+
+def count_queries(client, url: str, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+        assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "expected"),
+    [
+        ("/", {}, 21),
+        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 24),
+        ("/carte/poles.geojson", {}, 2),
+        ("/donnees/poles.csv", {}, 5),
+    ],
+)
+def test_query_count_does_not_grow_with_poles(client, django_assert_num_queries, url, params,
+                                              expected):  # fmt: skip
+    make_poles(3)
+    with django_assert_num_queries(expected):
+        client.get(url, params)
+    make_poles(30)
+    with django_assert_num_queries(expected):
+        client.get(url, params)
+
+
+def test_pole_page_query_count_does_not_grow_with_members(client, django_assert_num_queries):
+    pole = PoleFactory(located=True)
+    make_poles(5)
+    MembershipFactory(pole=pole)
+    with django_assert_num_queries(8):
+        client.get(pole.get_absolute_url())
+    for _ in range(20):
+        MembershipFactory(pole=pole)
+    make_poles(20)
+    with django_assert_num_queries(8):
+        client.get(pole.get_absolute_url())
+    assert Member.objects.count() > 40
+    assert pole.location_precision == LocationPrecision.COMMUNE
