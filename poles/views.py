@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -81,7 +82,10 @@ def _invalid_parameters(filterset) -> list[str]:
     messages = []
     for name, errors in filterset.form.errors.items():
         label = filterset.form.fields[name].label if name in filterset.form.fields else name
-        messages.append(f"{label} : {' '.join(errors)} Ce critère a été ignoré.")
+        messages.append(
+            _("%(label)s : %(errors)s Ce critère a été ignoré.")
+            % {"label": label, "errors": " ".join(errors)}
+        )
     return messages
 
 
@@ -132,7 +136,7 @@ def pole_map_data(request: HttpRequest) -> JsonResponse:
 def pole_detail(request: HttpRequest, slug: str) -> HttpResponse:
     pole = pole_get_published(slug=slug)
     if pole is None:
-        raise Http404("Aucun pôle publié ne porte cette adresse.")
+        raise Http404(_("Aucun pôle publié ne porte cette adresse."))
     memberships_by_category: dict[str, list] = {}
     for membership in pole.memberships.all():
         label = membership.member.get_category_display()
