@@ -38,7 +38,8 @@ class AccentInsensitiveSearchMixin:
         return queryset.filter(matches), False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
+    # Stacked rather than tabular: every field keeps its own label (RGAA).
     model = Membership
     extra = 1
     autocomplete_fields = ["member"]
@@ -136,6 +137,9 @@ class PoleAdmin(SimpleHistoryAdmin):
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
     }
     object_history_template = "admin/poles/pole/object_history.html"
+
+    class Media:
+        js = ["js/admin_autocomplete_labels.js"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Pole]:
         return (

@@ -72,6 +72,7 @@ def page(browser, live_server, tiles_stub):
     context.route("**/*", route)
     page = context.new_page()
     errors = []
+    page.console_errors = errors  # a test that expects an error (a 404 page) takes it out
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     yield page

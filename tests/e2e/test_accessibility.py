@@ -1,0 +1,198 @@
+"""Accessibility (WCAG 2.1 AA / RGAA): axe-core on every page type, keyboard use, small screens."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from poles.models import Pole
+from poles.services import poles_import_csv
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
+
+
+@pytest.fixture
+def directory(real_csv):
+    poles_import_csv(path=real_csv)
+
+
+def page_types() -> list[tuple[str, str]]:
+    unlocated = Pole.objects.published().unlocated().order_by("name").first()
+    approximate = Pole.objects.published().filter(location_precision="departement").first()
+    return [
+        ("accueil", "/"),
+        ("accueil filtré", "/?region=53&impulsion=citoyenne&thematique=alimentation"),
+        ("liste page 2 triée", "/?page=2&tri=-annee"),
+        ("paramètres invalides", "/?region=99"),
+        ("fiche", "/poles/les-ecossolies/"),
+        ("fiche sans localisation", unlocated.get_absolute_url()),
+        ("fiche approximative", approximate.get_absolute_url()),
+        ("régions", "/regions/"),
+        ("région", "/regions/bretagne/"),
+        ("département", "/departements/loire-atlantique/"),
+        ("explication", "/qu-est-ce-qu-un-ptce/"),
+        ("données", "/donnees/"),
+        ("mentions légales", "/mentions-legales/"),
+        ("accessibilité", "/accessibilite/"),
+        ("page introuvable", "/poles/n-existe-pas/"),
+        ("connexion admin", "/admin/login/"),
+    ]
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+             .then(r => r.violations.map(v => ({id: v.id, help: v.help,
+               nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))""",
+        WCAG_TAGS,
+    )
+
+
+def test_every_page_type_has_no_axe_violation(page, live_server, directory):
+    assert AXE.exists(), "axe-core manque : lancez npm ci"
+    failures = {}
+    for name, url in page_types():
+        page.goto(live_server.url + url)
+        if page.locator("[data-map]").count() and not url.startswith("/poles/"):
+            page.wait_for_selector("[data-map][data-marker-count]")
+        page.wait_for_load_state("networkidle")
+        violations = axe_violations(page)
+        if violations:
+            failures[f"{name} ({url})"] = violations
+        assert page.get_attribute("html", "lang") == "fr"
+        if name == "page introuvable":
+            assert page.console_errors == [
+                "Failed to load resource: the server responded with a status of 404 (Not Found)"
+            ]
+            page.console_errors.clear()
+    assert not failures, failures
+
+
+def test_admin_pages_have_no_axe_violation(page, live_server, directory):
+    user = UserFactory(editor=True)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "mot-de-passe-de-test-2026")
+    page.click("input[type=submit]")
+    pole = Pole.objects.get(slug="les-ecossolies")
+    failures = {}
+    for url in ("/admin/poles/pole/", f"/admin/poles/pole/{pole.pk}/change/"):
+        page.goto(live_server.url + url)
+        violations = axe_violations(page)
+        if violations:
+            failures[url] = violations
+    assert not failures, failures
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => {
+          const el = document.activeElement;
+          const style = getComputedStyle(el);
+          return {tag: el.tagName, id: el.id, text: (el.textContent || '').trim().slice(0, 60),
+                  name: el.getAttribute('name'), rel: el.getAttribute('rel'),
+                  outline: style.outlineStyle, outlineWidth: style.outlineWidth};
+        }"""
+    )
+
+
+def tab_until(page, predicate, limit=400) -> dict:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = focused(page)
+        if predicate(state):
+            return state
+    raise AssertionError("focus never reached the expected element")
+
+
+def test_keyboard_journey_through_skip_links_filters_results_and_pagination(
+    page, live_server, directory
+):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("[data-map][data-marker-count]")
+
+    # The first stop is the skip link, visible when focused; it leads to the content.
+    page.keyboard.press("Tab")
+    state = focused(page)
+    assert state["text"] == "Aller au contenu"
+    assert page.locator(".skip-link").bounding_box()["x"] >= 0
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "contenu"
+
+    # Filters: a checkbox with a visible focus, checked with the space bar.
+    state = tab_until(page, lambda s: s["id"] == "f-region-53")
+    assert state["outline"] != "none" and state["outlineWidth"] != "0px"
+    page.keyboard.press("Space")
+    page.wait_for_url("**region=53**")
+    page.wait_for_selector("[data-results]:not([aria-busy])")
+    assert focused(page)["id"] == "f-region-53", "focus stays on the checkbox after the update"
+    assert "pôles trouvés" in page.inner_text("[data-result-status]")
+
+    # The map can be skipped: its skip link leads straight to the results.
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("[data-map][data-marker-count]")
+    tab_until(page, lambda s: s["text"].startswith("Passer la carte"))
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "resultats"
+
+    # From the results, the keyboard reaches a pole and the pagination.
+    state = tab_until(page, lambda s: s["tag"] == "A" and s["rel"] == "next")
+    assert state["outline"] != "none"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**page=2**")
+    page.wait_for_selector("[data-results]:not([aria-busy])")
+    assert focused(page)["id"] == "resultats", "focus moves to the new page of results"
+
+
+def test_map_markers_are_reachable_by_keyboard(page, live_server, directory):
+    page.goto(live_server.url + "/?departement=44")
+    page.wait_for_selector("[data-map][data-marker-count]")
+    state = tab_until(page, lambda s: "leaflet-marker-icon" in page.evaluate(
+        "document.activeElement.className"))  # fmt: skip
+    assert state["tag"] == "DIV"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup, .pole-marker")
+
+
+def test_small_screen_folds_filters_and_keeps_map_and_list_usable(browser, live_server, directory,
+                                                                  tiles_stub):  # fmt: skip
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                  has_touch=True)  # fmt: skip
+    context.route("**/__test_tiles__/**", lambda route: route.fulfill(status=204))
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("[data-map][data-marker-count]")
+    assert page.evaluate("document.querySelector('[data-filters-details]').open") is False
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "no horizontal scroll"
+    map_box = page.locator("[data-map]").bounding_box()
+    assert map_box["width"] >= 300 and map_box["height"] >= 250
+    assert page.locator("[data-pole-list] h3").first.is_visible()
+    # Opening the panel and choosing a filter still works.
+    page.click("[data-filters-details] summary")
+    page.check("#f-region-53")
+    page.wait_for_url("**region=53**")
+    context.close()
+
+
+def test_screenshots_when_asked(browser, live_server, directory, tiles_stub):
+    """PTCE_SCREENSHOTS=1 writes desktop and mobile screenshots to screenshots/ (git-ignored)."""
+    if not os.environ.get("PTCE_SCREENSHOTS"):
+        pytest.skip("set PTCE_SCREENSHOTS=1 to write screenshots")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for width, label in ((1280, "bureau"), (360, "mobile")):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for name, url in page_types()[:12]:
+            page.goto(live_server.url + url)
+            page.wait_for_load_state("networkidle")
+            slug = name.replace(" ", "-")
+            page.screenshot(path=str(SCREENSHOTS / f"{slug}-{label}.png"), full_page=True)
+        context.close()
+    assert len(list(SCREENSHOTS.glob("*.png"))) >= 24
