@@ -8,7 +8,7 @@ PORT ?= 8000
 DATA ?= fixtures/ptce_poles.csv
 PG_URL ?= postgres://postgres:postgres@127.0.0.1:5432/ptce
 
-.PHONY: run test test-pg check lint fmt migrate import browser clean
+.PHONY: run test test-pg check lint fmt migrate import system-deps screenshots clean
 
 # The venv is rebuilt when the declared dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -32,21 +32,28 @@ run: import
 	@echo "Annuaire des PTCE : http://$(HOST):$(PORT)/ (administration : /admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-# Browser tests drive Debian's Chromium; install it when we can (root), else say how.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Browser tests drive Debian's Chromium and the HTML checker runs on Java: install them when we
+# can (root), else say how.
+SYSTEM_PACKAGES := $(if $(shell command -v chromium),,chromium) \
+	$(if $(shell command -v java),,default-jre-headless)
+system-deps:
+	@[ -z "$(strip $(SYSTEM_PACKAGES))" ] || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	  else \
-	    echo "Chromium manque pour les tests navigateur : sudo apt-get install chromium"; exit 1; \
+	    echo "Paquets manquants pour les tests : sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
 	  fi; }
 
-test: $(BIN)/.installed node_modules/.installed browser
+test: $(BIN)/.installed node_modules/.installed system-deps
 	$(BIN)/pytest
 
 # The same tests on PostgreSQL (PG_URL points at a server where we may create databases).
-test-pg: $(BIN)/.installed node_modules/.installed browser
+test-pg: $(BIN)/.installed node_modules/.installed system-deps
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+# Desktop and mobile screenshots of the main pages, in screenshots/ (git-ignored).
+screenshots: $(BIN)/.installed node_modules/.installed system-deps
+	PTCE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_accessibility.py -k screenshots
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -1,0 +1,93 @@
+"""Every page type passes the Nu HTML Checker (vnu-jar from npm, on the machine's Java)."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from poles.models import Pole
+from poles.services import poles_import_csv
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+PAGES = [
+    "/",
+    "/?region=53&impulsion=citoyenne&thematique=alimentation",
+    "/?page=2&tri=-annee",
+    "/?region=99&tri=hasard",
+    "/regions/",
+    "/regions/bretagne/",
+    "/departements/loire-atlantique/",
+    "/qu-est-ce-qu-un-ptce/",
+    "/donnees/",
+    "/donnees/?region=53",
+    "/mentions-legales/",
+    "/accessibilite/",
+    "/poles/n-existe-pas/",
+    "/admin/login/",
+]
+
+
+def html_errors(directory: Path) -> list[dict]:
+    """The Nu HTML Checker's errors for every file in `directory`, in one JVM run."""
+    java = shutil.which("java")
+    assert java, "Java manque pour le validateur HTML : apt-get install default-jre-headless"
+    assert VNU.exists(), "vnu-jar manque : lancez npm ci"
+    result = subprocess.run(
+        [
+            java,
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            *map(str, directory.iterdir()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [m for m in messages if m["type"] == "error"]
+
+
+def test_the_checker_catches_invalid_html(tmp_path):
+    (tmp_path / "bad.html").write_text(
+        '<!DOCTYPE html><html lang="fr"><head><title>t</title></head>'
+        '<body><span id="a"></span><span id="a"></span></body></html>',
+        encoding="utf-8",
+    )
+    assert [e["message"] for e in html_errors(tmp_path)] == ["Duplicate ID “a”."]
+
+
+def test_every_page_type_is_valid_html(client, real_csv, tmp_path):
+    poles_import_csv(path=real_csv)
+    pages = [*PAGES, *(pole.get_absolute_url() for pole in Pole.objects.order_by("pk")[:80:8])]
+    unlocated = Pole.objects.unlocated().first()
+    pages.append(unlocated.get_absolute_url())
+
+    files = {}
+    for index, url in enumerate(pages):
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        path = tmp_path / f"page-{index}.html"
+        path.write_bytes(response.content)
+        files[path.name] = url
+    client.force_login(UserFactory(editor=True))
+    admin_page = tmp_path / "admin-pole.html"
+    pole = Pole.objects.get(slug="les-ecossolies")
+    admin_page.write_bytes(client.get(f"/admin/poles/pole/{pole.pk}/change/").content)
+    files[admin_page.name] = "admin pole form (ours: widget and fieldsets)"
+
+    errors = [
+        f"{files[Path(e['url']).name]} l.{e.get('lastLine')}: {e['message']}"
+        for e in html_errors(tmp_path)
+    ]
+    assert len(files) == len(pages) + 1
+    assert not errors, "\n".join(errors)
