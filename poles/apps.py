@@ -7,6 +7,7 @@ class PolesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from poles import db_functions
+        from poles import db_functions, signals
 
         db_functions.register()
+        signals.connect()

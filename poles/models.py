@@ -504,3 +504,23 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.pole}"
+
+
+# --- Cache validation ------------------------------------------------------------------------
+
+
+class DirectoryVersion(models.Model):
+    """One row whose number goes up on every change to the directory's data.
+
+    Cached map data and ETags are keyed by it, so any change (admin, import, script) is seen by
+    every app server at once; see poles/signals.py.
+    """
+
+    number = models.PositiveBigIntegerField("numéro", default=1)
+    changed_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "version de l'annuaire"
+
+    def __str__(self) -> str:
+        return f"version {self.number}"

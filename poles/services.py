@@ -125,6 +125,20 @@ class _ParsedRow:
     members: list[tuple[str, str]]
 
 
+def directory_version_bump() -> None:
+    """Mark the directory as changed: cached map data and ETags are renewed at once."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from poles.models import DirectoryVersion
+
+    updated = DirectoryVersion.objects.filter(pk=1).update(
+        number=F("number") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        DirectoryVersion.objects.get_or_create(pk=1)
+
+
 def poles_import_csv(*, path: str | Path, dry_run: bool = False, reason: str = "") -> ImportReport:
     """Create or update poles, members and their links from a file in the ptce_poles.csv format.
 

@@ -3,13 +3,16 @@ import json
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from poles.caching import cached_body
 from poles.filters import FACETS
 from poles.maps import map_config
 from poles.models import (
@@ -121,14 +124,43 @@ def pole_list(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/pole_list.html", context)
 
 
-@require_GET
-def pole_map_data(request: HttpRequest) -> JsonResponse:
-    filterset = pole_filter_published(data=request.GET)
-    collection = {"type": "FeatureCollection", "features": pole_map_features(poles=filterset.qs)}
-    response = JsonResponse(
-        collection, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")}
+def _filter_cache_query(query) -> str:
+    """The filter parameters in a canonical order: one cache entry per selection."""
+    return "&".join(
+        f"{key}={value}"
+        for key in sorted(query)
+        if key not in VIEW_PARAMETERS
+        for value in sorted(query.getlist(key))
     )
-    response["Content-Type"] = "application/geo+json"
+
+
+@require_GET
+def pole_map_data(request: HttpRequest) -> HttpResponse:
+    def build() -> bytes:
+        filterset = pole_filter_published(data=request.GET)
+        collection = {
+            "type": "FeatureCollection",
+            "features": pole_map_features(poles=filterset.qs),
+        }
+        return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+    body = cached_body(namespace="map", query=_filter_cache_query(request.GET), build=build)
+    not_modified = get_conditional_response(
+        request, etag=body.etag, last_modified=int(body.last_modified.timestamp())
+    )
+    if not_modified is not None:
+        return not_modified
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(
+        body.gzipped if accepts_gzip else body.raw, content_type="application/geo+json"
+    )
+    if accepts_gzip:
+        response["Content-Encoding"] = "gzip"
+    response["ETag"] = body.etag
+    response["Last-Modified"] = http_date(body.last_modified.timestamp())
+    # Browsers revalidate each time (cheap: a 304) so that a change shows at once.
+    response["Cache-Control"] = "public, no-cache"
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 

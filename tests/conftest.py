@@ -50,6 +50,16 @@ def _reference_data_in_transactional_tests(request):
         call_command("migrate", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test rolls its database back: cached bodies of another test must not leak in.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def real_csv() -> Path:
     return Path(settings.BASE_DIR) / "fixtures" / "ptce_poles.csv"

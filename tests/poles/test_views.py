@@ -351,7 +351,7 @@ def count_queries(client, url: str, **params) -> int:
     [
         ("/", {}, 21),
         ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 24),
-        ("/carte/poles.geojson", {}, 2),
+        ("/carte/poles.geojson", {}, 3),
         ("/donnees/poles.csv", {}, 5),
     ],
 )
@@ -378,3 +378,53 @@ def test_pole_page_query_count_does_not_grow_with_members(client, django_assert_
         client.get(pole.get_absolute_url())
     assert Member.objects.count() > 40
     assert pole.location_precision == LocationPrecision.COMMUNE
+
+
+# --- cached map data -------------------------------------------------------------------------
+
+
+def test_map_data_is_served_from_cache_with_etag_and_304(client, django_assert_num_queries):
+    PoleFactory(located=True)
+    first = client.get("/carte/poles.geojson")
+    assert first["ETag"] and first["Last-Modified"]
+    with django_assert_num_queries(1):  # the version row only
+        again = client.get("/carte/poles.geojson")
+    assert again.content == first.content
+    revalidated = client.get("/carte/poles.geojson", headers={"If-None-Match": first["ETag"]})
+    assert revalidated.status_code == 304
+    since = client.get(
+        "/carte/poles.geojson", headers={"If-Modified-Since": first["Last-Modified"]}
+    )
+    assert since.status_code == 304
+
+
+def test_map_data_is_gzipped_for_clients_that_accept_it(client):
+    import gzip
+
+    PoleFactory(located=True)
+    response = client.get("/carte/poles.geojson", headers={"Accept-Encoding": "gzip, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert json.loads(gzip.decompress(response.content))["features"]
+
+
+def test_any_change_invalidates_the_cached_map_data_at_once(client, real_csv, tmp_path):
+    pole = PoleFactory(located=True, name="Avant")
+    etag = client.get("/carte/poles.geojson")["ETag"]
+
+    def names() -> set[str]:
+        return {
+            f["properties"]["name"] for f in client.get("/carte/poles.geojson").json()["features"]
+        }
+
+    pole.name = "Après"
+    pole.save()
+    assert client.get("/carte/poles.geojson", headers={"If-None-Match": etag}).status_code == 200
+    assert names() == {"Après"}
+    pole.themes.add(Theme.objects.get(code="culture"))  # a many-to-many change
+    feature = client.get("/carte/poles.geojson").json()["features"][0]
+    assert feature["properties"]["themes"] == ["culture"]
+    poles_import_csv(path=real_csv)  # the importer
+    assert len(names()) == Pole.objects.published().located().count() > 1
+    Pole.objects.get(pk=pole.pk).delete()
+    assert "Après" not in names()

@@ -1,0 +1,43 @@
+"""Every write to the directory's data bumps the DirectoryVersion, which invalidates caches.
+
+Signals here carry no domain logic: they only keep caches honest, whatever wrote the data
+(the admin, the importer, a shell session).
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from poles import models
+from poles.services import directory_version_bump
+
+WATCHED_MODELS = (
+    models.Pole,
+    models.Member,
+    models.Membership,
+    models.Region,
+    models.Department,
+    models.Approach,
+    models.Principle,
+    models.Theme,
+    models.StateCall,
+)
+WATCHED_RELATIONS = (
+    models.Pole.approaches.through,
+    models.Pole.principles.through,
+    models.Pole.themes.through,
+    models.Pole.recognitions.through,
+)
+
+
+def _bump(sender, **kwargs) -> None:
+    if kwargs.get("raw"):  # loaddata: the loaded rows are as they were
+        return
+    if kwargs.get("action", "post_").startswith("post_"):
+        directory_version_bump()
+
+
+def connect() -> None:
+    for model in WATCHED_MODELS:
+        post_save.connect(_bump, sender=model, dispatch_uid=f"bump-save-{model.__name__}")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-delete-{model.__name__}")
+    for through in WATCHED_RELATIONS:
+        m2m_changed.connect(_bump, sender=through, dispatch_uid=f"bump-m2m-{through.__name__}")
