@@ -1,19 +1,23 @@
-"""Cached responses keyed by the DirectoryVersion: valid until the data changes, then renewed.
+"""Cached values keyed by the DirectoryVersion: valid until the data changes, then renewed.
 
 The version row is read on each request (one indexed query), so a change made through any app
-server is seen by all of them at once; the cached bytes themselves may live in each process.
+server is seen by all of them at once; the cached values themselves may live in each process.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from django.core.cache import cache
 
 from poles.models import DirectoryVersion
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,13 +35,30 @@ def directory_version() -> DirectoryVersion:
     return version
 
 
-def cached_body(*, namespace: str, query: str, build) -> CachedBody:
-    """The body for (namespace, query) at the current version, built once by `build()`."""
-    version = directory_version()
-    digest = hashlib.sha256(query.encode()).hexdigest()[:20]
+def _stamp(version: DirectoryVersion) -> str:
     # The time goes with the number: a bump rolled back with its transaction must not let a
     # later, different change reuse the same key.
-    stamp = f"{version.number}.{int(version.changed_at.timestamp() * 1_000_000)}"
+    return f"{version.number}.{int(version.changed_at.timestamp() * 1_000_000)}"
+
+
+def _digest(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()[:20]
+
+
+def cached_value(*, namespace: str, query: str, build: Callable[[], T]) -> T:
+    """`build()` for (namespace, query), computed once per version of the directory."""
+    key = f"ptce:{namespace}:{_stamp(directory_version())}:{_digest(query)}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=None)
+    return value
+
+
+def cached_body(*, namespace: str, query: str, build: Callable[[], bytes]) -> CachedBody:
+    """A response body for (namespace, query) with its validators and gzipped twin."""
+    version = directory_version()
+    stamp, digest = _stamp(version), _digest(query)
     key = f"ptce:{namespace}:{stamp}:{digest}"
     body = cache.get(key)
     if body is None:

@@ -321,6 +321,7 @@ class Pole(models.Model):
             models.Index(fields=["stage"], name="pole_stage"),
             models.Index(fields=["charter_status"], name="pole_charter"),
             models.Index(fields=["has_common_place"], name="pole_common_place"),
+            models.Index(fields=["latitude", "longitude"], name="pole_point"),
         ]
         constraints = [
             models.CheckConstraint(

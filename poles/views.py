@@ -1,4 +1,5 @@
 import csv
+import io
 import json
 
 from django.core.paginator import Paginator
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from poles.caching import cached_body
+from poles.caching import cached_body, cached_value
 from poles.filters import FACETS
 from poles.maps import map_config
 from poles.models import (
@@ -104,13 +105,27 @@ def _without_view_parameters(query) -> str:
 def pole_list(request: HttpRequest) -> HttpResponse:
     filterset = pole_filter_published(data=request.GET)
     poles = filterset.qs
-    page = Paginator(poles, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    def summarize() -> dict:
+        return {
+            "total": poles.count(),
+            "unlocated": poles.unlocated().count(),
+            "facets": pole_facet_counts(filterset=filterset),
+        }
+
+    # Counts over the whole selection are the costly part: computed once per selection and
+    # version of the directory. The sort order does not change them.
+    selection = _filter_cache_query(request.GET, ignore=("tri",))
+    summary = cached_value(namespace="directory", query=selection, build=summarize)
+    paginator = Paginator(poles, PAGE_SIZE)
+    paginator.count = summary["total"]
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
-        "total": page.paginator.count,
-        "unlocated_count": poles.unlocated().count(),
-        "filter_panel": _filter_options(filterset, pole_facet_counts(filterset=filterset)),
+        "total": summary["total"],
+        "unlocated_count": summary["unlocated"],
+        "filter_panel": _filter_options(filterset, summary["facets"]),
         "invalid_parameters": _invalid_parameters(filterset),
         "has_filters": bool(filterset.active_values),
         "search": request.GET.get("q", ""),
@@ -124,12 +139,12 @@ def pole_list(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/pole_list.html", context)
 
 
-def _filter_cache_query(query) -> str:
+def _filter_cache_query(query, ignore: tuple[str, ...] = ()) -> str:
     """The filter parameters in a canonical order: one cache entry per selection."""
     return "&".join(
         f"{key}={value}"
         for key in sorted(query)
-        if key not in VIEW_PARAMETERS
+        if key not in VIEW_PARAMETERS and key not in ignore
         for value in sorted(query.getlist(key))
     )
 
@@ -309,22 +324,46 @@ def _is_number(text: str) -> bool:
     return True
 
 
-@require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
-    filterset = pole_filter_published(data=request.GET)
-    rows = pole_export_rows(poles=filterset.qs, base_url=request.build_absolute_uri("/")[:-1])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
-    response.write("\ufeff")  # so that spreadsheets read UTF-8
-    writer = csv.DictWriter(response, fieldnames=[c.name for c in EXPORT_COLUMNS])
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: _csv_safe(value) for key, value in row.items()})
+def _export_response(request: HttpRequest, *, extension: str, content_type: str, build):
+    """An export, built once per selection and version of the directory."""
+    base_url = request.build_absolute_uri("/")[:-1]
+    query = base_url + "?" + _filter_cache_query(request.GET)
+    body = cached_body(namespace=f"export-{extension}", query=query, build=build)
+    response = HttpResponse(body.raw, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename(extension)}"'
+    response["Last-Modified"] = http_date(body.last_modified.timestamp())
     return response
 
 
 @require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    def build() -> bytes:
+        filterset = pole_filter_published(data=request.GET)
+        rows = pole_export_rows(poles=filterset.qs, base_url=request.build_absolute_uri("/")[:-1])
+        out = io.StringIO()
+        out.write("\ufeff")  # so that spreadsheets read UTF-8
+        writer = csv.DictWriter(out, fieldnames=[c.name for c in EXPORT_COLUMNS])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: _csv_safe(value) for key, value in row.items()})
+        return out.getvalue().encode()
+
+    return _export_response(
+        request, extension="csv", content_type="text/csv; charset=utf-8", build=build
+    )
+
+
+@require_GET
 def export_geojson(request: HttpRequest) -> HttpResponse:
+    return _export_response(
+        request,
+        extension="geojson",
+        content_type="application/geo+json; charset=utf-8",
+        build=lambda: _geojson_export(request),
+    )
+
+
+def _geojson_export(request: HttpRequest) -> bytes:
     filterset = pole_filter_published(data=request.GET)
     rows = pole_export_rows(poles=filterset.qs, base_url=request.build_absolute_uri("/")[:-1])
     features = []
@@ -344,12 +383,7 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
         "sources": request.build_absolute_uri("/donnees/"),
         "features": features,
     }
-    response = HttpResponse(
-        json.dumps(collection, ensure_ascii=False, default=str),
-        content_type="application/geo+json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("geojson")}"'
-    return response
+    return json.dumps(collection, ensure_ascii=False, default=str).encode()
 
 
 @require_GET

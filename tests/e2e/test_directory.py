@@ -106,11 +106,16 @@ def test_back_button_restores_the_previous_selection(page, live_server, director
 def test_popup_link_opens_the_pole_page(page, live_server, directory):
     page.goto(live_server.url + "/?departement=44")
     wait_for_map(page)
-    page.locator(".pole-marker, .marker-cluster").first.click()
-    if page.locator(".leaflet-popup").count() == 0:
-        # A cluster: it spreads out or zooms; click a marker then.
-        page.wait_for_selector(".pole-marker")
-        page.locator(".pole-marker").first.click()
+    # Clusters zoom in or spread out when clicked: go on until a single marker opens a popup.
+    for _ in range(8):
+        single = page.locator(".pole-marker")
+        target = single.first if single.count() else page.locator(".marker-cluster").first
+        target.click()
+        try:
+            page.wait_for_selector(".leaflet-popup", timeout=1500)
+            break
+        except Exception:  # the map was zooming or spreading a cluster: try again
+            page.wait_for_timeout(500)
     link = page.locator(".leaflet-popup a").first
     name = link.inner_text()
     link.click()

@@ -349,10 +349,10 @@ def count_queries(client, url: str, **params) -> int:
 @pytest.mark.parametrize(
     ("url", "params", "expected"),
     [
-        ("/", {}, 21),
-        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 24),
+        ("/", {}, 22),
+        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 25),
         ("/carte/poles.geojson", {}, 3),
-        ("/donnees/poles.csv", {}, 5),
+        ("/donnees/poles.csv", {}, 6),
     ],
 )
 def test_query_count_does_not_grow_with_poles(client, django_assert_num_queries, url, params,
@@ -428,3 +428,13 @@ def test_any_change_invalidates_the_cached_map_data_at_once(client, real_csv, tm
     assert len(names()) == Pole.objects.published().located().count() > 1
     Pole.objects.get(pk=pole.pk).delete()
     assert "Après" not in names()
+
+
+def test_directory_counts_are_cached_until_the_data_changes(client, django_assert_num_queries):
+    make_poles(4)
+    first = client.get("/", {"thematique": "alimentation"})
+    with django_assert_num_queries(11):  # version, page rows and choices; no count, no facet
+        again = client.get("/", {"thematique": "alimentation", "tri": "-nom"})
+    assert again.context["total"] == first.context["total"] == 4
+    PoleFactory().themes.add(Theme.objects.get(code="alimentation"))
+    assert client.get("/", {"thematique": "alimentation"}).context["total"] == 5

@@ -1,0 +1,263 @@
+"""`make bench`: the directory's performance for the real data, 2,000 and 20,000 poles, on SQLite
+and on PostgreSQL. Prints a table and checks it against the targets; writes docs/benchmarks.md.
+
+Synthetic poles go into dedicated benchmark databases (bench-results/*.sqlite3, ptce_bench_*),
+never into the project's database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench-results"
+PG_SERVER = os.environ.get("PTCE_BENCH_PG", "postgres://postgres:postgres@127.0.0.1:5432")
+SIZES = [int(n) for n in os.environ.get("PTCE_BENCH_SIZES", "0,2000,20000").split(",")]
+BACKENDS = os.environ.get("PTCE_BENCH_BACKENDS", "sqlite,postgresql").split(",")
+TARGETS = {
+    "map_bytes_per_pole": 80,
+    "page_median_ms": 50,
+    "static_ratio": 0.5,
+    "browser_ms": 1500,
+}
+
+
+def run(args: list[str], env: dict, **kwargs) -> str:
+    result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, **kwargs)
+    if result.returncode:
+        raise SystemExit(f"{' '.join(args)} a échoué :\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def database_url(backend: str, size: int) -> str:
+    name = f"ptce_bench_{size or 'real'}"
+    if backend == "sqlite":
+        return f"sqlite:///{RESULTS / (name + '.sqlite3')}"
+    return f"{PG_SERVER}/{name}"
+
+
+def fresh_database(backend: str, size: int, env: dict) -> None:
+    name = f"ptce_bench_{size or 'real'}"
+    if backend == "sqlite":
+        (RESULTS / f"{name}.sqlite3").unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {name}")
+    run([PYTHON, "manage.py", "migrate", "-v0"], env)
+    if size:
+        run([PYTHON, "manage.py", "generate_synthetic", "--poles", str(size),
+             "--members-per-pole", "5", "-v0"], env)  # fmt: skip
+    else:
+        run([PYTHON, "manage.py", "import_poles", "fixtures/ptce_poles.csv", "-v0"], env)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn with 2 workers on loopback, production settings (DEBUG off, whitenoise)."""
+
+    def __init__(self, env: dict):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "ptce_site.wsgi", "--workers", "2",
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url + "/robots.txt", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("gunicorn n'a pas démarré")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk_rps(url: str) -> float:
+    output = subprocess.run(
+        ["wrk", "-t2", "-c16", "-d5s", "-H", "Accept-Encoding: gzip", url],
+        capture_output=True, text=True, timeout=60,
+    ).stdout  # fmt: skip
+    for line in output.splitlines():
+        if line.startswith("Requests/sec:"):
+            return float(line.split()[1])
+    raise SystemExit(f"wrk n'a rien mesuré :\n{output}")
+
+
+def load_run(server: Gunicorn) -> dict:
+    """Cached map data against a static file of the same size, through the same stack."""
+    request = urllib.request.Request(
+        server.url + "/carte/poles.geojson", headers={"Accept-Encoding": "gzip"}
+    )
+    body = urllib.request.urlopen(request, timeout=60).read()
+    static = ROOT / "staticfiles" / "bench-same-size.bin"
+    static.write_bytes(body)
+    try:
+        server.stop()  # whitenoise indexes static files when it starts
+        restarted = Gunicorn(server.env)
+        map_rps = wrk_rps(restarted.url + "/carte/poles.geojson")
+        static_rps = wrk_rps(restarted.url + "/static/bench-same-size.bin")
+        restarted.stop()
+    finally:
+        static.unlink(missing_ok=True)
+    return {
+        "bytes": len(body),
+        "map_rps": round(map_rps),
+        "static_rps": round(static_rps),
+        "ratio": round(map_rps / static_rps, 2),
+    }
+
+
+def measure(backend: str, size: int) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url(backend, size), "DJANGO_DEBUG": "false",
+           "DJANGO_SECRET_KEY": "benchmark-only", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+           "DJANGO_SECURE_COOKIES": "false", "DJANGO_LOG_LEVEL": "WARNING",
+           "PTCE_TILES_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png"}  # fmt: skip
+    started = time.perf_counter()
+    fresh_database(backend, size, env)
+    result = json.loads(run([PYTHON, "bench/measure_server.py", "20"], env))
+    server = Gunicorn(env)
+    server.env = env
+    try:
+        result["browser"] = json.loads(run([PYTHON, "bench/measure_browser.py", server.url], env))
+        if backend == "postgresql" and size == max(SIZES):
+            result["load"] = load_run(server)
+    finally:
+        if server.process.poll() is None:
+            server.stop()
+    result["setup_s"] = round(time.perf_counter() - started)
+    return result
+
+
+def check_targets(results: dict) -> list[str]:
+    misses = []
+    for (backend, size), result in results.items():
+        label = f"{backend}, {result['poles']} pôles"
+        if size == 20000 and result["map_gzip_bytes_per_pole"] > TARGETS["map_bytes_per_pole"]:
+            misses.append(f"{label} : carte {result['map_gzip_bytes_per_pole']} o/pôle gzip "
+                          f"(cible {TARGETS['map_bytes_per_pole']})")  # fmt: skip
+        if size == 20000 and backend == "postgresql":
+            for page in ("home", "list (page 5, by year)"):
+                median = result["pages"][page]["median_ms"]
+                if median > TARGETS["page_median_ms"]:
+                    misses.append(f"{label} : {page} médiane {median} ms (cible 50 ms)")
+        browser = result.get("browser")
+        if (
+            size == 20000
+            and browser
+            and browser["first_interaction_ms"] - browser["data_arrived_ms"] > TARGETS["browser_ms"]
+        ):
+            misses.append(f"{label} : carte utilisable "
+                          f"{browser['first_interaction_ms'] - browser['data_arrived_ms']} ms "
+                          "après l'arrivée des données (cible 1 500 ms)")  # fmt: skip
+        load = result.get("load")
+        if load and load["ratio"] < TARGETS["static_ratio"]:
+            misses.append(
+                f"{label} : données de carte {load['map_rps']} req/s contre "
+                f"{load['static_rps']} pour un fichier statique (cible ≥ 50 %)"
+            )
+    # Query counts must not depend on the number of poles.
+    for backend in BACKENDS:
+        counts = {size: {p: r["queries"] for p, r in results[(backend, size)]["pages"].items()}
+                  for size in SIZES if (backend, size) in results}  # fmt: skip
+        if len({json.dumps(c, sort_keys=True) for c in counts.values()}) > 1:
+            misses.append(f"{backend} : le nombre de requêtes SQL varie avec N : {counts}")
+    return misses
+
+
+def number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def table(results: dict) -> str:
+    lines = [
+        "| base | pôles | page | médiane ms | p95 ms | requêtes SQL | octets | octets gzip |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for (backend, _size), result in results.items():
+        for page, f in result["pages"].items():
+            lines.append(f"| {backend} | {result['poles']} | {page} | {f['median_ms']} | "
+                         f"{f['p95_ms']} | {f['queries']} | {number(f['raw_bytes'])} | "
+                         f"{number(f['gzip_bytes'])} |")  # fmt: skip
+    lines += [
+        "",
+        "| base | pôles | carte o/pôle gzip | données reçues ms | marqueurs dessinés ms "
+        "| dessin après données ms | déplacement ms | tas JS Mo |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for (backend, _size), result in results.items():
+        b = result.get("browser", {})
+        lines.append(f"| {backend} | {result['poles']} | {result['map_gzip_bytes_per_pole']} | "
+                     f"{b.get('data_arrived_ms')} | {b.get('markers_drawn_ms')} | "
+                     f"{b.get('drawn_after_data_ms')} | {b.get('pan_ms')} | "
+                     f"{b.get('heap_mb')} |")  # fmt: skip
+    for (backend, _size), result in results.items():
+        if "load" in result:
+            load = result["load"]
+            lines += ["", f"Charge (wrk, 2 fils, 16 connexions, 5 s, gunicorn 2 workers, "
+                      f"{backend}, {result['poles']} pôles) : données de carte "
+                      f"{load['map_rps']} req/s, fichier statique de même taille "
+                      f"({number(load['bytes'])} o gzip) {load['static_rps']} req/s, "
+                      f"rapport {load['ratio']}."]  # fmt: skip
+    return "\n".join(lines)
+
+
+def main() -> None:
+    RESULTS.mkdir(exist_ok=True)
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "benchmark-only",
+           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_STATIC_MANIFEST": "true"}  # fmt: skip
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    results = {}
+    for backend in BACKENDS:
+        for size in SIZES:
+            print(f"… {backend}, {size or 'données réelles'}", file=sys.stderr, flush=True)
+            results[(backend, size)] = measure(backend, size)
+    text = table(results)
+    misses = check_targets(results)
+    verdict = ("Toutes les cibles sont atteintes." if not misses
+               else "Cibles manquées :\n" + "\n".join(f"- {m}" for m in misses))  # fmt: skip
+    print(text)
+    print()
+    print(verdict)
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    (RESULTS / "latest.json").write_text(
+        json.dumps({f"{b}:{s}": r for (b, s), r in results.items()}, indent=2)
+    )
+    if set(SIZES) == {0, 2000, 20000} and set(BACKENDS) == {"sqlite", "postgresql"}:
+        doc = ROOT / "docs" / "benchmarks.md"
+        doc.write_text(
+            "# Benchmarks\n\n"
+            f"Dernière mesure : {stamp}, `make bench` sur la machine de développement "
+            f"(2 cœurs, {shutil.which('chromium') and 'Chromium Debian'}).\n\n"
+            "Temps serveur : client de test Django (cycle requête-réponse complet, sans "
+            "réseau), 20 requêtes après une requête de chauffe (3 pour l'export CSV). "
+            "Navigateur : Chromium sans tête, médiane de 3 chargements de l'accueil "
+            "(tuiles servies localement).\n\n" + text + "\n\n" + verdict + "\n"
+        )
+
+
+if __name__ == "__main__":
+    main()
