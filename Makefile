@@ -6,9 +6,10 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DATA ?= fixtures/ptce_poles.csv
-PG_URL ?= postgres://postgres:postgres@127.0.0.1:5432/ptce
+PG_SERVER ?= postgres://postgres:postgres@127.0.0.1:5432
+PG_URL ?= $(PG_SERVER)/ptce
 
-.PHONY: run test test-pg check lint fmt migrate import system-deps screenshots clean
+.PHONY: run test test-pg check lint fmt migrate import system-deps screenshots bench load clean
 
 # The venv is rebuilt when the declared dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -50,6 +51,18 @@ test: $(BIN)/.installed node_modules/.installed system-deps
 # The same tests on PostgreSQL (PG_URL points at a server where we may create databases).
 test-pg: $(BIN)/.installed node_modules/.installed system-deps
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+# Performance: real data, 2,000 and 20,000 synthetic poles on SQLite and PostgreSQL; prints the
+# table, checks the targets and records docs/benchmarks.md. Needs wrk (installed when root).
+bench: $(BIN)/.installed node_modules/.installed system-deps
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk
+	PTCE_BENCH_PG=$(PG_SERVER) $(BIN)/python bench/run.py
+
+# Load and faults: 30 s of wrk (64 connections) on the home page and the map data against
+# gunicorn, with a graceful restart and admin writes meanwhile; fails on any error or lost write.
+load: $(BIN)/.installed node_modules/.installed
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk
+	PTCE_BENCH_PG=$(PG_SERVER) $(BIN)/python bench/load.py
 
 # Desktop and mobile screenshots of the main pages, in screenshots/ (git-ignored).
 screenshots: $(BIN)/.installed node_modules/.installed system-deps

@@ -134,7 +134,7 @@ def load_run(server: Gunicorn) -> dict:
 def measure(backend: str, size: int) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url(backend, size), "DJANGO_DEBUG": "false",
            "DJANGO_SECRET_KEY": "benchmark-only", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-           "DJANGO_SECURE_COOKIES": "false", "DJANGO_LOG_LEVEL": "WARNING",
+           "DJANGO_HTTPS": "false", "DJANGO_LOG_LEVEL": "WARNING",
            "PTCE_TILES_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png"}  # fmt: skip
     started = time.perf_counter()
     fresh_database(backend, size, env)

@@ -397,6 +397,22 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the database answers, 503 otherwise."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any failure to reach the database means "not ready"
+        return HttpResponse("base de données injoignable\n", status=503, content_type="text/plain")
+    response = HttpResponse("ok\n", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

@@ -56,7 +56,20 @@ def tiles_stub(settings, live_server):
 
 @pytest.fixture
 def page(browser, live_server, tiles_stub):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    """A page under the site's real Content-Security-Policy."""
+    yield from _page(browser, live_server)
+
+
+@pytest.fixture
+def axe_page(browser, live_server, tiles_stub):
+    """A page that lets axe-core be injected (CSP bypassed for the checker's script only)."""
+    yield from _page(browser, live_server, bypass_csp=True)
+
+
+def _page(browser, live_server, **options):
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 1280, "height": 900}, **options
+    )
     local_host = urlparse(live_server.url).hostname
     requests_to_elsewhere = []
 

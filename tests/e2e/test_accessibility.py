@@ -55,7 +55,8 @@ def axe_violations(page) -> list[dict]:
     )
 
 
-def test_every_page_type_has_no_axe_violation(page, live_server, directory):
+def test_every_page_type_has_no_axe_violation(axe_page, live_server, directory):
+    page = axe_page
     assert AXE.exists(), "axe-core manque : lancez npm ci"
     failures = {}
     for name, url in page_types():
@@ -75,7 +76,8 @@ def test_every_page_type_has_no_axe_violation(page, live_server, directory):
     assert not failures, failures
 
 
-def test_admin_pages_have_no_axe_violation(page, live_server, directory):
+def test_admin_pages_have_no_axe_violation(axe_page, live_server, directory):
+    page = axe_page
     user = UserFactory(editor=True)
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", user.username)

@@ -1,0 +1,79 @@
+"""Property-based tests: whatever the query string or path, never a server error."""
+
+import pytest
+from django.utils.http import urlencode
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import PoleFactory
+
+pytestmark = pytest.mark.django_db
+
+PARAMETERS = [
+    "q", "impulsion", "dynamique", "lieu_commun", "thematique", "region", "departement",
+    "categorie", "stade", "charte", "reconnaissance", "tri", "page", "vue", "pole",
+]  # fmt: skip
+ENDPOINTS = ["/", "/carte/poles.geojson", "/donnees/", "/donnees/poles.csv",
+             "/donnees/poles.geojson", "/regions/bretagne/"]  # fmt: skip
+
+ODD_VALUES = [
+    "53", "alimentation", "citoyenne", "oui", "inconnu", "nom", "-annee", "0", "-1",
+    "999999999999999999999", "%00", "\x00", "' OR 1=1 --", "<script>", "é" * 50, "🙂",
+]  # fmt: skip
+values = st.one_of(
+    st.text(max_size=300),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.sampled_from(ODD_VALUES),
+)
+queries = st.lists(st.tuples(st.sampled_from(PARAMETERS), values), max_size=8)
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def some_poles():
+    PoleFactory(located=True)
+    PoleFactory(approximate=True)
+    PoleFactory()
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@FUZZ
+@given(query=queries)
+def test_any_query_string_never_gives_a_server_error(client, some_poles, endpoint, query):
+    response = client.get(f"{endpoint}?{urlencode(query)}")
+    assert response.status_code < 500, (endpoint, query)
+    if (
+        endpoint == "/"
+        and response.status_code == 200
+        and any(name in {"region", "thematique", "tri"} for name, _ in query)
+    ):
+        # Invalid values are ignored visibly, valid ones applied: either way a page.
+        assert b"p\xc3\xb4le" in response.content
+
+
+@FUZZ
+@given(path=st.text(max_size=200))
+def test_any_path_never_gives_a_server_error(client, some_poles, path):
+    for prefix in ("/poles/", "/regions/", "/departements/", "/"):
+        response = client.get(prefix + path)
+        assert response.status_code < 500, prefix + path
+
+
+@FUZZ
+@given(
+    encoding=st.sampled_from(["gzip", "br", "identity", "*", "gzip;q=0", "x" * 500]),
+    etag=st.text(max_size=100),
+    since=st.text(max_size=60),
+)
+def test_any_conditional_headers_never_give_a_server_error(client, some_poles, encoding, etag,
+                                                           since):  # fmt: skip
+    response = client.get(
+        "/carte/poles.geojson",
+        headers={"Accept-Encoding": encoding, "If-None-Match": etag, "If-Modified-Since": since},
+    )
+    assert response.status_code in (200, 304)
