@@ -155,3 +155,17 @@ def test_map_view_and_selected_pole_travel_in_the_link(page, live_server, direct
     wait_for_map(page)
     page.wait_for_selector(".leaflet-popup")
     assert page.inner_text(".leaflet-popup .popup-title") == pole.name
+
+
+def test_popups_show_database_text_as_text(page, live_server):
+    from tests.factories import PoleFactory
+
+    pole = PoleFactory(name='<img src=x onerror="document.title=1">Pôle', located=True,
+                       commune="<b>Nantes</b>")  # fmt: skip
+    page.goto(f"{live_server.url}/?pole={pole.slug}")
+    page.wait_for_selector(".leaflet-popup")
+    assert page.locator(".leaflet-popup img").count() == 0
+    assert page.locator(".leaflet-popup b").count() == 0
+    assert page.inner_text(".leaflet-popup .popup-title") == pole.name
+    assert page.inner_text(".leaflet-popup .popup-place") == "<b>Nantes</b>"
+    assert page.title() != "1"
