@@ -248,6 +248,7 @@ def main() -> None:
     )
     if set(SIZES) == {0, 2000, 20000} and set(BACKENDS) == {"sqlite", "postgresql"}:
         doc = ROOT / "docs" / "benchmarks.md"
+        doc.parent.mkdir(exist_ok=True)
         doc.write_text(
             "# Benchmarks\n\n"
             f"Dernière mesure : {stamp}, `make bench` sur la machine de développement "

@@ -9,6 +9,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from poles.models import (
+    YEAR_ASCENDING,
+    YEAR_DESCENDING,
     Approach,
     ApproachAxis,
     CharterStatus,
@@ -41,8 +43,9 @@ SORT_ORDER = {
         F("department__code").asc(nulls_last=True),
         "name",
     ],
-    "annee": [F("year_created").asc(nulls_last=True), "name"],
-    "-annee": [F("year_created").desc(nulls_last=True), "name"],
+    # Same expressions as the indexes pole_year_asc / pole_year_desc (poles/models.py).
+    "annee": [YEAR_ASCENDING, "name"],
+    "-annee": [YEAR_DESCENDING.desc(), "name"],
 }
 
 # The filters that get facet counts, in the order of the filter panel.

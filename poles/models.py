@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +20,9 @@ from poles.validators import (
 
 YEAR_MIN = 1900
 YEAR_MAX = 2100
+# Sort keys by year with unknown years last, as indexable expressions on every database.
+YEAR_ASCENDING = Coalesce("year_created", YEAR_MAX + 1)
+YEAR_DESCENDING = Coalesce("year_created", 0)
 
 
 # --- Territories -----------------------------------------------------------------------------
@@ -322,6 +325,15 @@ class Pole(models.Model):
             models.Index(fields=["charter_status"], name="pole_charter"),
             models.Index(fields=["has_common_place"], name="pole_common_place"),
             models.Index(fields=["latitude", "longitude"], name="pole_point"),
+            models.Index(
+                YEAR_ASCENDING, "name", name="pole_year_asc", condition=Q(is_published=True)
+            ),
+            models.Index(
+                YEAR_DESCENDING.desc(),
+                "name",
+                name="pole_year_desc",
+                condition=Q(is_published=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -123,6 +123,8 @@ def pole_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
+        # A few numbers around the current page, not a thousand links at 20,000 poles.
+        "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "total": summary["total"],
         "unlocated_count": summary["unlocated"],
         "filter_panel": _filter_options(filterset, summary["facets"]),
