@@ -155,6 +155,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # In production (DEBUG off) static files are fingerprinted and pre-compressed by collectstatic
 # and served with far-future cache headers; in development Django serves them as they are.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+# In development whitenoise finds files where they are and picks up edits.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
