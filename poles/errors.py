@@ -20,7 +20,23 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exception = sys.exc_info()[1]
     if is_database_unavailable(exception):
         logger.error("database unavailable: %s", exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = HttpResponse(_page("503.html", FALLBACK_503), status=503)
         response["Retry-After"] = "30"
         return response
-    return HttpResponse(render_to_string("500.html"), status=500)
+    return HttpResponse(_page("500.html", FALLBACK_500), status=500)
+
+
+FALLBACK_503 = "Service momentanément indisponible : réessayez dans quelques instants."
+FALLBACK_500 = "Le serveur a rencontré une erreur."
+
+
+def _page(template: str, fallback: str) -> str:
+    # An error page must not fail in turn (e.g. static files not collected yet).
+    try:
+        return render_to_string(template)
+    except Exception:
+        logger.exception("error page %s could not be rendered", template)
+        return (
+            '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+            f"<title>Annuaire des PTCE</title></head><body><p>{fallback}</p></body></html>"
+        )

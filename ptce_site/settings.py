@@ -151,7 +151,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
 ]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("PTCE_STATIC_ROOT") or BASE_DIR / "staticfiles")
 # In production (DEBUG off) static files are fingerprinted and pre-compressed by collectstatic
 # and served with far-future cache headers; in development Django serves them as they are.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)

@@ -150,6 +150,28 @@ def test_database_down_gives_a_clear_503_page():
     assert "Traceback" not in result.stdout
 
 
+def test_database_down_page_does_not_need_collected_static_files(tmp_path):
+    """Even before collectstatic (no manifest), the outage page is a page, not a crash."""
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client(raise_request_exception=False, HTTP_HOST='annuaire.example.org')"
+        ".get('/', secure=True); print(r.status_code, 'indisponible' in r.content.decode())"
+    )
+    env = production_env(
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/absente",
+        DJANGO_SETTINGS_MODULE="ptce_site.settings",
+        DJANGO_STATIC_MANIFEST="true",
+    )
+    # An empty STATIC_ROOT: no manifest to resolve {% static %} with.
+    code = f"import os; os.environ['PTCE_STATIC_ROOT'] = {str(tmp_path)!r};" + code
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.stdout.split() == ["503", "True"], result.stdout + result.stderr
+
+
 def test_a_bug_gives_the_500_page_without_details(rf):
     request = rf.get("/")
     try:

@@ -30,6 +30,7 @@ def test_production_static_files_are_fingerprinted_compressed_and_cached(setting
     html = client.get("/").content.decode()
     stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html).group(1)
     response = client.get(stylesheet, headers={"Accept-Encoding": "gzip"})
+    response.close()  # a file response: release the file
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
     assert "immutable" in response["Cache-Control"]
