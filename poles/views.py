@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from poles.caching import cached_body, cached_value
@@ -100,7 +100,7 @@ def _without_view_parameters(query) -> str:
     return query.urlencode()
 
 
-@require_GET
+@require_safe
 @vary_on_headers(FRAGMENT_HEADER)
 def pole_list(request: HttpRequest) -> HttpResponse:
     filterset = pole_filter_published(data=request.GET)
@@ -151,7 +151,7 @@ def _filter_cache_query(query, ignore: tuple[str, ...] = ()) -> str:
     )
 
 
-@require_GET
+@require_safe
 def pole_map_data(request: HttpRequest) -> HttpResponse:
     def build() -> bytes:
         filterset = pole_filter_published(data=request.GET)
@@ -181,7 +181,7 @@ def pole_map_data(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def pole_detail(request: HttpRequest, slug: str) -> HttpResponse:
     pole = pole_get_published(slug=slug)
     if pole is None:
@@ -232,12 +232,12 @@ def _pole_json_ld(request: HttpRequest, pole) -> dict:
     return data
 
 
-@require_GET
+@require_safe
 def region_list(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/region_list.html", {"regions": region_list_with_counts()})
 
 
-@require_GET
+@require_safe
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
     departments = region.departments.annotate(
@@ -246,7 +246,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _territory_page(request, region, {"region": [region.code]}, departments=departments)
 
 
-@require_GET
+@require_safe
 def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
     department = get_object_or_404(Department.objects.select_related("region"), slug=slug)
     return _territory_page(request, department, {"departement": [department.code]})
@@ -275,7 +275,7 @@ def _territory_page(request, territory, filters: dict, departments=None) -> Http
     )
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     approaches = {axis: [] for axis in ApproachAxis}
     for approach in Approach.objects.all():
@@ -289,7 +289,7 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/about.html", context)
 
 
-@require_GET
+@require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
     filterset = pole_filter_published(data=request.GET)
     context = {
@@ -337,7 +337,7 @@ def _export_response(request: HttpRequest, *, extension: str, content_type: str,
     return response
 
 
-@require_GET
+@require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     def build() -> bytes:
         filterset = pole_filter_published(data=request.GET)
@@ -355,7 +355,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def export_geojson(request: HttpRequest) -> HttpResponse:
     return _export_response(
         request,
@@ -388,17 +388,17 @@ def _geojson_export(request: HttpRequest) -> bytes:
     return json.dumps(collection, ensure_ascii=False, default=str).encode()
 
 
-@require_GET
+@require_safe
 def legal_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/legal_notice.html")
 
 
-@require_GET
+@require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html")
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: 200 when the database answers, 503 otherwise."""
     from django.db import connection
@@ -414,7 +414,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

@@ -438,3 +438,11 @@ def test_directory_counts_are_cached_until_the_data_changes(client, django_asser
     assert again.context["total"] == first.context["total"] == 4
     PoleFactory().themes.add(Theme.objects.get(code="alimentation"))
     assert client.get("/", {"thematique": "alimentation"}).context["total"] == 5
+
+
+@pytest.mark.parametrize("url", ["/", "/carte/poles.geojson", "/regions/", "/donnees/poles.csv"])
+def test_head_requests_are_answered(client, url):
+    # Link checkers and monitors ask with HEAD: same status as GET, no body.
+    response = client.head(url)
+    assert response.status_code == 200
+    assert response.content == b""
