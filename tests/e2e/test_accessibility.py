@@ -198,3 +198,18 @@ def test_screenshots_when_asked(browser, live_server, directory, tiles_stub):
             page.screenshot(path=str(SCREENSHOTS / f"{slug}-{label}.png"), full_page=True)
         context.close()
     assert len(list(SCREENSHOTS.glob("*.png"))) >= 24
+
+
+def test_no_console_error_on_any_page_under_the_real_csp(page, live_server, directory):
+    """The page fixture keeps the site's Content-Security-Policy and fails on console errors."""
+    for name, url in page_types():
+        page.goto(live_server.url + url)
+        if page.locator("[data-map]").count() and not url.startswith("/poles/"):
+            page.wait_for_selector("[data-map][data-marker-count]")
+        page.wait_for_load_state("networkidle")
+        if name == "page introuvable":
+            assert page.console_errors == [
+                "Failed to load resource: the server responded with a status of 404 (Not Found)"
+            ]
+            page.console_errors.clear()
+        assert not page.console_errors, (url, page.console_errors)
