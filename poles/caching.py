@@ -45,29 +45,33 @@ def _digest(query: str) -> str:
     return hashlib.sha256(query.encode()).hexdigest()[:20]
 
 
-def cached_value(*, namespace: str, query: str, build: Callable[[], T]) -> T:
-    """`build()` for (namespace, query), computed once per version of the directory."""
-    key = f"ptce:{namespace}:{_stamp(directory_version())}:{_digest(query)}"
+def _cached(namespace: str, query: str, make: Callable[[DirectoryVersion, str, str], T]) -> T:
+    """`make(version, stamp, digest)` for (namespace, query), once per directory version."""
+    version = directory_version()
+    stamp, digest = _stamp(version), _digest(query)
+    key = f"ptce:{namespace}:{stamp}:{digest}"
     value = cache.get(key)
     if value is None:
-        value = build()
+        value = make(version, stamp, digest)
         cache.set(key, value, timeout=None)
     return value
 
 
+def cached_value(*, namespace: str, query: str, build: Callable[[], T]) -> T:
+    """`build()` for (namespace, query), computed once per version of the directory."""
+    return _cached(namespace, query, lambda version, stamp, digest: build())
+
+
 def cached_body(*, namespace: str, query: str, build: Callable[[], bytes]) -> CachedBody:
     """A response body for (namespace, query) with its validators and gzipped twin."""
-    version = directory_version()
-    stamp, digest = _stamp(version), _digest(query)
-    key = f"ptce:{namespace}:{stamp}:{digest}"
-    body = cache.get(key)
-    if body is None:
+
+    def make(version: DirectoryVersion, stamp: str, digest: str) -> CachedBody:
         raw = build()
-        body = CachedBody(
+        return CachedBody(
             etag=f'"{stamp}-{digest}"',
             last_modified=version.changed_at,
             raw=raw,
             gzipped=gzip.compress(raw, compresslevel=6, mtime=0),
         )
-        cache.set(key, body, timeout=None)
-    return body
+
+    return _cached(namespace, query, make)
