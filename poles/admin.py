@@ -5,7 +5,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from poles.db_functions import fold
+from poles.db_functions import folded_contains
 from poles.forms import PoleAdminForm
 from poles.models import (
     Approach,
@@ -29,13 +29,8 @@ class AccentInsensitiveSearchMixin:
     folded_search_fields: tuple[str, ...] = ()
 
     def get_search_results(self, request, queryset, search_term):
-        term = fold(search_term.strip())
-        if not term:
-            return queryset, False
-        matches = models.Q()
-        for field in self.folded_search_fields:
-            matches |= models.Q(**{f"{field}__folded__contains": term})
-        return queryset.filter(matches), False
+        matches = folded_contains(search_term, self.folded_search_fields)
+        return (queryset if matches is None else queryset.filter(matches)), False
 
 
 class MembershipInline(admin.StackedInline):

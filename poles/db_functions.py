@@ -5,9 +5,12 @@ so we register a Python one with the same name on every new SQLite connection.
 """
 
 import unicodedata
+from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 
 from django.db.backends.signals import connection_created
-from django.db.models import CharField, Func, TextField, Transform
+from django.db.models import CharField, Func, Q, TextField, Transform
 from django.db.models.functions import Lower
 
 # Ligatures that NFKD does not split but PostgreSQL's unaccent does.
@@ -20,6 +23,14 @@ def fold(text: str | None) -> str:
         return ""
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def folded_contains(text: str, fields: Iterable[str]) -> Q | None:
+    """Rows where one of `fields` contains `text`, accents and case ignored (None: blank text)."""
+    term = fold(text.strip())
+    if not term:
+        return None
+    return reduce(or_, (Q(**{f"{field}__folded__contains": term}) for field in fields))
 
 
 class Unaccent(Func):

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from poles.db_functions import fold
+from poles.db_functions import folded_contains
 from poles.validators import (
     commune_insee_validator,
     validate_point_in_france,
@@ -183,15 +183,11 @@ class PoleQuerySet(models.QuerySet):
 
     def search(self, text: str) -> PoleQuerySet:
         """Accent- and case-insensitive search in names, carrier, commune and members."""
-        term = fold(text.strip())
-        if not term:
+        own = folded_contains(text, ("name", "short_name", "carrier_name", "commune"))
+        if own is None:
             return self
-        matches = Q(
-            pk__in=Membership.objects.filter(member__name__folded__contains=term).values("pole_id")
-        )
-        for field in ("name", "short_name", "carrier_name", "commune"):
-            matches |= Q(**{f"{field}__folded__contains": term})
-        return self.filter(matches)
+        members = Membership.objects.filter(folded_contains(text, ("member__name",)))
+        return self.filter(own | Q(pk__in=members.values("pole_id")))
 
 
 class Pole(models.Model):
