@@ -4,7 +4,7 @@ import json
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -253,8 +253,6 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _territory_page(request, territory, filters: dict, departments=None) -> HttpResponse:
-    from django.http import QueryDict
-
     data = QueryDict(mutable=True)
     for key, values in filters.items():
         data.setlist(key, values)
@@ -326,9 +324,17 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _export_response(request: HttpRequest, *, extension: str, content_type: str, build):
-    """An export, built once per selection and version of the directory."""
+def _export_response(request: HttpRequest, *, extension: str, content_type: str, render_rows):
+    """An export of the filtered poles, built once per selection and version of the directory.
+
+    `render_rows(rows, request)` turns pole_export_rows into the file's bytes.
+    """
     base_url = request.build_absolute_uri("/")[:-1]
+
+    def build() -> bytes:
+        poles = pole_filter_published(data=request.GET).qs
+        return render_rows(pole_export_rows(poles=poles, base_url=base_url), request)
+
     query = base_url + "?" + _filter_cache_query(request.GET)
     body = cached_body(namespace=f"export-{extension}", query=query, build=build)
     response = HttpResponse(body.raw, content_type=content_type)
@@ -339,19 +345,8 @@ def _export_response(request: HttpRequest, *, extension: str, content_type: str,
 
 @require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
-    def build() -> bytes:
-        filterset = pole_filter_published(data=request.GET)
-        rows = pole_export_rows(poles=filterset.qs, base_url=request.build_absolute_uri("/")[:-1])
-        out = io.StringIO()
-        out.write("\ufeff")  # so that spreadsheets read UTF-8
-        writer = csv.DictWriter(out, fieldnames=[c.name for c in EXPORT_COLUMNS])
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: _csv_safe(value) for key, value in row.items()})
-        return out.getvalue().encode()
-
     return _export_response(
-        request, extension="csv", content_type="text/csv; charset=utf-8", build=build
+        request, extension="csv", content_type="text/csv; charset=utf-8", render_rows=_csv_export
     )
 
 
@@ -361,13 +356,21 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
         request,
         extension="geojson",
         content_type="application/geo+json; charset=utf-8",
-        build=lambda: _geojson_export(request),
+        render_rows=_geojson_export,
     )
 
 
-def _geojson_export(request: HttpRequest) -> bytes:
-    filterset = pole_filter_published(data=request.GET)
-    rows = pole_export_rows(poles=filterset.qs, base_url=request.build_absolute_uri("/")[:-1])
+def _csv_export(rows: list[dict], request: HttpRequest) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")  # so that spreadsheets read UTF-8
+    writer = csv.DictWriter(out, fieldnames=[c.name for c in EXPORT_COLUMNS])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _csv_safe(value) for key, value in row.items()})
+    return out.getvalue().encode()
+
+
+def _geojson_export(rows: list[dict], request: HttpRequest) -> bytes:
     features = []
     for row in rows:
         geometry = None
