@@ -9,7 +9,9 @@ DATA ?= fixtures/ptce_poles.csv
 PG_SERVER ?= postgres://postgres:postgres@127.0.0.1:5432
 PG_URL ?= $(PG_SERVER)/ptce
 
-.PHONY: run test test-pg check lint fmt migrate import system-deps screenshots bench load clean
+SHARED_DATA ?= ../shared/data
+
+.PHONY: run test test-pg check lint fmt migrate import fixtures system-deps screenshots bench load clean
 
 # The venv is rebuilt when the declared dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -29,14 +31,21 @@ migrate: $(BIN)/.installed node_modules/.installed
 import: migrate
 	$(MANAGE) import_poles $(DATA)
 
+# fixtures/ follows ../shared/data/: the poles converted to the data schema, sources and
+# territories copied as they are (tests/poles/test_real_data.py checks they are in step).
+fixtures: $(BIN)/.installed
+	$(MANAGE) convert_poles_csv $(SHARED_DATA)/ptce_poles.csv fixtures/ptce_poles.csv
+	cp $(SHARED_DATA)/SOURCES.md $(SHARED_DATA)/territories.csv fixtures/
+
 run: import
 	@echo "Annuaire des PTCE : http://$(HOST):$(PORT)/ (administration : /admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-# Browser tests drive Debian's Chromium and the HTML checker runs on Java: install them when we
-# can (root), else say how.
+# Browser tests drive Debian's Chromium, the HTML checker runs on Java and the Redis cache test
+# starts its own throwaway redis-server: install them when we can (root), else say how.
 SYSTEM_PACKAGES := $(if $(shell command -v chromium),,chromium) \
-	$(if $(shell command -v java),,default-jre-headless)
+	$(if $(shell command -v java),,default-jre-headless) \
+	$(if $(shell command -v redis-server),,redis-server)
 system-deps:
 	@[ -z "$(strip $(SYSTEM_PACKAGES))" ] || { \
 	  if [ "$$(id -u)" = 0 ]; then \

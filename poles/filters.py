@@ -1,16 +1,32 @@
-"""PoleFilter: the one search contract of the directory, shared by the list, the map data and
-the exports. URL parameters are French words, as shared links are read by people."""
+"""PoleFilter: the one search contract of the directory, shared by the list, the map data, the
+territory pages and the exports.
+
+Each filter declares itself once, here: its label and help, its choices, its lookup and its facet
+(how to count the poles behind each option). The filter panel, the facet counts, the cache keys
+and the parameters the JavaScript keeps all follow from these declarations. URL parameters are
+French words, as shared links are read by people.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet
+from django.urls import reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from poles.db_functions import fold
 from poles.models import (
+    COMMON_PLACE_ANSWERS,
+    STAGE_UNKNOWN,
     YEAR_ASCENDING,
     YEAR_DESCENDING,
+    Answer,
     Approach,
     ApproachAxis,
     CharterStatus,
@@ -24,9 +40,10 @@ from poles.models import (
     Theme,
 )
 
-UNKNOWN = "inconnu"
-COMMON_PLACE_CHOICES = [("oui", _("oui")), ("non", _("non")), (UNKNOWN, _("inconnu"))]
-STAGE_CHOICES = [*Stage.choices, (UNKNOWN, _("inconnu"))]
+# Parameters of the page, not of the search: the FilterSet ignores them, the page keeps them.
+VIEW_PARAMETERS = ("page", "vue", "pole")
+SORT_PARAMETER = "tri"
+DEFAULT_SORT = "nom"
 SORT_CHOICES = [
     ("nom", _("nom (A → Z)")),
     ("-nom", _("nom (Z → A)")),
@@ -48,19 +65,67 @@ SORT_ORDER = {
     "-annee": [YEAR_DESCENDING.desc(), "name"],
 }
 
-# The filters that get facet counts, in the order of the filter panel.
-FACETS = (
-    "impulsion",
-    "dynamique",
-    "lieu_commun",
-    "thematique",
-    "region",
-    "departement",
-    "categorie",
-    "stade",
-    "charte",
-    "reconnaissance",
-)
+
+@dataclass(frozen=True)
+class Facet:
+    """How many poles each option of a filter gives.
+
+    `column` is grouped on the poles themselves, or on `through` (a table with a `pole_id`
+    column) restricted by `condition`; `key` turns a database value into the option's value.
+    """
+
+    column: str
+    through: Callable[[], type[Model]] | None = None
+    condition: Q = field(default_factory=Q)
+    key: Callable[[Any], str | None] = str
+    distinct: bool = False
+
+    def counts(self, poles: QuerySet[Pole]) -> dict[str, int]:
+        if self.through is None:
+            rows = poles.order_by().values_list(self.column).annotate(n=Count("pk"))
+        else:
+            rows = (
+                self.through()
+                .objects.filter(self.condition, pole_id__in=poles.order_by().values("pk"))
+                .values_list(self.column)
+                .annotate(n=Count("pole_id", distinct=self.distinct))
+                .order_by()
+            )
+        keyed = ((self.key(value), n) for value, n in rows)
+        return {key: n for key, n in keyed if key is not None}
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A link from a filter's group to the page that explains its options."""
+
+    url: Any
+    text: Any
+
+
+class FacetFilter(django_filters.MultipleChoiceFilter):
+    """A filter of the panel: checkboxes, several values OR-ed, filters AND-ed together."""
+
+    field_class = forms.MultipleChoiceField
+
+    def __init__(
+        self,
+        *args,
+        facet: Facet,
+        guide: Guide | None = None,
+        narrowed_by: tuple[str, Callable[[list[str]], set[str]]] | None = None,
+        **kwargs,
+    ):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(*args, **kwargs)
+        self.facet = facet
+        self.guide = guide
+        # (other filter, values of that filter -> the options still shown here)
+        self.narrowed_by = narrowed_by
+
+
+def _through(relation: str) -> Callable[[], type[Model]]:
+    return lambda: getattr(Pole, relation).through
 
 
 def _approach_choices(axis: str):
@@ -81,18 +146,27 @@ def _department_choices():
     ]
 
 
+def _departments_of(region_codes: list[str]) -> set[str]:
+    return set(
+        Department.objects.filter(region__code__in=region_codes).values_list("code", flat=True)
+    )
+
+
 def _call_choices():
     return list(StateCall.objects.values_list("code", "label"))
 
 
-class MultipleValueFilter(django_filters.MultipleChoiceFilter):
-    """Several values of one filter are OR-ed; filters are AND-ed with each other."""
+def _common_place_key(value: bool | None) -> str:
+    return COMMON_PLACE_ANSWERS[value].value
 
-    field_class = forms.MultipleChoiceField
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        super().__init__(*args, **kwargs)
+def _stage_key(value: str) -> str:
+    return value or STAGE_UNKNOWN.value
+
+
+ABOUT_APPROACHES = Guide(
+    reverse_lazy("poles:about", fragment="approches"), _("Que signifient les approches ?")
+)
 
 
 class PoleFilter(django_filters.FilterSet):
@@ -100,47 +174,85 @@ class PoleFilter(django_filters.FilterSet):
         method="filter_search",
         label=_("Rechercher"),
         max_length=200,
-        help_text=_("Nom, sigle, structure porteuse, commune ou membre ; accents ignorés."),
-    )
-    impulsion = MultipleValueFilter(
+        help_text=_("Nom, sigle, structure porteuse, commune ou membre ; accents et majuscules "
+                    "ignorés."),
+    )  # fmt: skip
+    impulsion = FacetFilter(
         label=_("Impulsion"),
         choices=_approach_choices(ApproachAxis.IMPULSE),
         method="filter_approaches",
+        facet=Facet(
+            "approach__code",
+            through=_through("approaches"),
+            condition=Q(approach__axis=ApproachAxis.IMPULSE),
+        ),
+        guide=ABOUT_APPROACHES,
     )
-    dynamique = MultipleValueFilter(
+    dynamique = FacetFilter(
         label=_("Dynamique économique"),
         choices=_approach_choices(ApproachAxis.ECONOMIC_DYNAMIC),
         method="filter_approaches",
+        facet=Facet(
+            "approach__code",
+            through=_through("approaches"),
+            condition=Q(approach__axis=ApproachAxis.ECONOMIC_DYNAMIC),
+        ),
+        guide=ABOUT_APPROACHES,
     )
-    lieu_commun = MultipleValueFilter(
-        label=_("Lieu commun"), choices=COMMON_PLACE_CHOICES, method="filter_common_place"
+    lieu_commun = FacetFilter(
+        label=_("Lieu commun"),
+        choices=Answer.choices,
+        method="filter_common_place",
+        facet=Facet("has_common_place", key=_common_place_key),
+        guide=ABOUT_APPROACHES,
     )
-    thematique = MultipleValueFilter(
-        label=_("Thématique"), choices=_theme_choices, method="filter_themes"
+    thematique = FacetFilter(
+        label=_("Thématique"),
+        choices=_theme_choices,
+        method="filter_themes",
+        facet=Facet("theme__code", through=_through("themes")),
     )
-    region = MultipleValueFilter(
-        label=_("Région"), choices=_region_choices, field_name="region__code"
+    region = FacetFilter(
+        label=_("Région"),
+        choices=_region_choices,
+        field_name="region__code",
+        facet=Facet("region__code"),
     )
-    departement = MultipleValueFilter(
-        label=_("Département"), choices=_department_choices, field_name="department__code"
+    departement = FacetFilter(
+        label=_("Département"),
+        choices=_department_choices,
+        field_name="department__code",
+        facet=Facet("department__code"),
+        # Department options follow the chosen regions (one already chosen stays shown).
+        narrowed_by=("region", _departments_of),
     )
-    categorie = MultipleValueFilter(
+    categorie = FacetFilter(
         label=_("Catégorie de membres"),
         choices=MemberCategory.choices,
         method="filter_member_category",
+        facet=Facet("member__category", through=lambda: Membership, distinct=True),
+        guide=Guide(
+            reverse_lazy("poles:about", fragment="membres"), _("Les catégories de membres")
+        ),
     )
-    stade = MultipleValueFilter(label=_("Stade"), choices=STAGE_CHOICES, method="filter_stage")
-    charte = MultipleValueFilter(
+    stade = FacetFilter(
+        label=_("Stade"),
+        choices=[*Stage.choices, (STAGE_UNKNOWN.value, STAGE_UNKNOWN.label)],
+        method="filter_stage",
+        facet=Facet("stage", key=_stage_key),
+    )
+    charte = FacetFilter(
         label=_("Charte du Labo de l'ESS"),
-        choices=[
-            (CharterStatus.YES, _("signataire")),
-            (CharterStatus.NO, _("non signataire")),
-            (CharterStatus.UNKNOWN, _("inconnu")),
-        ],
+        choices=CharterStatus.choices,
         field_name="charter_status",
+        facet=Facet("charter_status"),
+        guide=Guide(reverse_lazy("poles:about", fragment="charte"), _("La charte des PTCE")),
     )
-    reconnaissance = MultipleValueFilter(
-        label=_("Reconnaissance de l'État"), choices=_call_choices, method="filter_recognitions"
+    reconnaissance = FacetFilter(
+        label=_("Reconnaissance de l'État"),
+        choices=_call_choices,
+        method="filter_recognitions",
+        facet=Facet("statecall__code", through=_through("recognitions")),
     )
     tri = django_filters.ChoiceFilter(
         label=_("Trier par"), choices=SORT_CHOICES, method="sort", empty_label=None
@@ -174,31 +286,54 @@ class PoleFilter(django_filters.FilterSet):
 
     def filter_common_place(self, queryset, name, values):
         wanted = Q()
-        for value in values:
-            wanted |= (
-                Q(has_common_place__isnull=True)
-                if value == UNKNOWN
-                else Q(has_common_place=(value == "oui"))
-            )
+        for answer, value in COMMON_PLACE_ANSWERS.items():
+            if value in values:
+                wanted |= (
+                    Q(has_common_place__isnull=True)
+                    if answer is None
+                    else Q(has_common_place=answer)
+                )
         return queryset.filter(wanted)
 
     def filter_stage(self, queryset, name, values):
-        stages = [("" if value == UNKNOWN else value) for value in values]
+        stages = [("" if value == STAGE_UNKNOWN else value) for value in values]
         return queryset.filter(stage__in=stages)
 
     def sort(self, queryset, name, value):
         return queryset.order_by(*SORT_ORDER[value])
 
-    # -- helpers for views ---------------------------------------------------------------------
+    # -- what views, caches and the panel read -------------------------------------------------
+
+    @classmethod
+    def facet_names(cls) -> list[str]:
+        return [name for name, f in cls.base_filters.items() if isinstance(f, FacetFilter)]
 
     @property
-    def active_values(self) -> dict[str, list[str]]:
-        """The valid, non-empty values of each filter (facets, summaries, links)."""
+    def active_values(self) -> dict[str, list[str] | str]:
+        """The valid, non-empty values of each filter, sort excluded."""
         if not self.is_bound:
             return {}
         self.is_valid()
         data = getattr(self.form, "cleaned_data", {})
-        return {name: value for name, value in data.items() if value and name != "tri"}
+        return {name: v for name, v in data.items() if v and name != SORT_PARAMETER}
+
+    @property
+    def sort_order(self) -> str:
+        value = self.data.get(SORT_PARAMETER) if self.is_bound else None
+        return value if value in SORT_ORDER else DEFAULT_SORT
+
+    def selection(self) -> str:
+        """The canonical query string of the selection: validated values only, sorted, without
+        the sort order. Two links that select the same poles give the same string; anything
+        the form refused is left out. Cache keys and map-data links are built from it."""
+        pairs = []
+        for name, value in sorted(self.active_values.items()):
+            if isinstance(value, list):
+                pairs.extend((name, item) for item in sorted(set(value)))
+            else:
+                # The search ignores case, accents and outer spaces: so does its key.
+                pairs.append((name, fold(value.strip()) if name == "q" else value))
+        return urlencode(pairs)
 
     def filtered_without(self, name: str, queryset: QuerySet[Pole]) -> QuerySet[Pole]:
         """`queryset` with every active filter but `name` (for that filter's facet counts)."""
@@ -206,3 +341,42 @@ class PoleFilter(django_filters.FilterSet):
             if other != name:
                 queryset = self.filters[other].filter(queryset, value)
         return queryset
+
+    def facet_counts(self, base: QuerySet[Pole]) -> dict[str, dict[str, int]]:
+        """For each option of each faceted filter, how many poles it gives with the others."""
+        return {
+            name: self.filters[name].facet.counts(self.filtered_without(name, base))
+            for name in self.facet_names()
+        }
+
+    def panel(self, counts: dict[str, dict[str, int]]) -> list[dict]:
+        """The filter panel: each faceted filter's field with its options, counts and state."""
+        active = self.active_values
+        groups = []
+        for name in self.facet_names():
+            declared: FacetFilter = self.filters[name]
+            field_ = self.form.fields[name]
+            selected = set(self.data.getlist(name)) if self.is_bound else set()
+            shown = None
+            if declared.narrowed_by and active.get(declared.narrowed_by[0]):
+                shown = declared.narrowed_by[1](active[declared.narrowed_by[0]]) | selected
+            options = [
+                {
+                    "value": value,
+                    "label": label,
+                    "count": counts[name].get(value, 0),
+                    "checked": value in selected,
+                }
+                for value, label in field_.choices
+                if shown is None or value in shown
+            ]
+            groups.append(
+                {
+                    "name": name,
+                    "label": field_.label,
+                    "help_text": field_.help_text,
+                    "guide": declared.guide,
+                    "options": options,
+                }
+            )
+        return groups

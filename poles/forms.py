@@ -2,7 +2,6 @@ from django import forms
 from django.db import models
 from django.templatetags.static import static
 
-from poles.maps import map_config
 from poles.models import Pole
 
 
@@ -23,14 +22,25 @@ class PointMapWidget(forms.NumberInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["map_config"] = map_config()
+        # Leaflet finds its default marker images by a path guessed from its CSS, which the
+        # fingerprinted static files of production break: give it their real addresses.
+        context["marker_icons"] = {
+            "iconUrl": static("leaflet/images/marker-icon.png"),
+            "iconRetinaUrl": static("leaflet/images/marker-icon-2x.png"),
+            "shadowUrl": static("leaflet/images/marker-shadow.png"),
+        }
         return context
 
     @property
     def media(self) -> forms.Media:
         return forms.Media(
             css={"all": [static("leaflet/leaflet.css"), static("css/admin_point_map.css")]},
-            js=[static("leaflet/leaflet.js"), static("js/admin_point_map.js")],
+            js=[
+                static("leaflet/leaflet.js"),
+                static("leaflet/leaflet.extras.js"),
+                static("js/admin_point_map.js"),
+                static("js/leaflet_maps.js"),
+            ],
         )
 
 

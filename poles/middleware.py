@@ -1,17 +1,61 @@
-"""Response-wide security headers."""
+"""Middleware: the health check answered first, and response-wide security headers."""
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
+import leaflet
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 
+HEALTH_PATH = "/healthz"
 
-def _tile_origin() -> str:
-    parts = urlsplit(settings.LEAFLET_CONFIG["TILES"][0][1].replace("{s}", "a"))
-    host = parts.netloc
-    if "{s}." in settings.LEAFLET_CONFIG["TILES"][0][1]:
-        host = "*." + host.split(".", 1)[1]
-    return f"{parts.scheme}://{host}"
+
+class HealthCheckMiddleware:
+    """/healthz for load balancers, before host validation and HTTPS redirects.
+
+    A balancer probes by IP address (Host: 10.0.0.5) over plain HTTP: neither may turn its probe
+    into a 400 or a redirect. 200 when the database answers, 503 otherwise; never cached.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path != HEALTH_PATH:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            response = HttpResponse(status=405, content_type="text/plain")
+            response["Allow"] = "GET, HEAD"
+        else:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT 1")
+                    cursor.fetchone()
+            except DatabaseError:
+                response = HttpResponse(
+                    "base de données indisponible\n", status=503, content_type="text/plain"
+                )
+                response["Retry-After"] = "30"
+            else:
+                response = HttpResponse("ok\n", content_type="text/plain")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def tile_sources() -> str:
+    """CSP sources of the map tiles: the origins of django-leaflet's tile layers.
+
+    A URL template's "{s}." subdomain becomes a wildcard; a relative URL is our own origin.
+    """
+    sources = []
+    for _label, url, _options in leaflet.app_settings["TILES"]:
+        parts = urlsplit(url)
+        if not parts.netloc:
+            continue
+        host = parts.netloc
+        if host.startswith("{s}."):
+            host = "*." + host.removeprefix("{s}.")
+        sources.append(f"{parts.scheme or 'https'}://{host}")
+    return " ".join(sources)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -29,7 +73,7 @@ class ContentSecurityPolicyMiddleware:
                     "script-src 'self'",
                     # Leaflet positions its panes with style attributes.
                     "style-src 'self' 'unsafe-inline'",
-                    f"img-src 'self' data: {_tile_origin()}",
+                    f"img-src 'self' data: {tile_sources()}".strip(),
                     "connect-src 'self'",
                     "font-src 'self'",
                     "object-src 'none'",

@@ -13,9 +13,12 @@ from simple_history.models import HistoricalRecords
 from poles.db_functions import folded_contains
 from poles.validators import (
     commune_insee_validator,
+    is_web_url,
     validate_point_in_france,
     validate_siren_or_siret,
     validate_siret,
+    validate_source_urls,
+    validate_web_url,
 )
 
 YEAR_MIN = 1900
@@ -165,6 +168,24 @@ class CharterStatus(models.TextChoices):
     UNKNOWN = "inconnu", "inconnu"
 
 
+class Answer(models.TextChoices):
+    """A yes / no / unknown fact as the filters, the exports and the data schema spell it."""
+
+    YES = "oui", "oui"
+    NO = "non", "non"
+    UNKNOWN = "inconnu", "inconnu"
+
+
+# `has_common_place` (a nullable boolean) and its public spelling.
+COMMON_PLACE_ANSWERS: dict[bool | None, Answer] = {
+    True: Answer.YES,
+    False: Answer.NO,
+    None: Answer.UNKNOWN,
+}
+# A pole whose stage is blank: the filters and exports call it "inconnu".
+STAGE_UNKNOWN = Answer.UNKNOWN
+
+
 class PoleQuerySet(models.QuerySet):
     def published(self) -> PoleQuerySet:
         return self.filter(is_published=True)
@@ -241,7 +262,7 @@ class Pole(models.Model):
         choices=LocationPrecision.choices,
         default=LocationPrecision.NONE,
     )
-    website = models.URLField("site web", max_length=300, blank=True)
+    website = models.URLField("site web", max_length=300, blank=True, validators=[validate_web_url])
     contact_email = models.EmailField("courriel de contact", blank=True)
     year_created = models.PositiveSmallIntegerField(
         "année de création",
@@ -296,7 +317,10 @@ class Pole(models.Model):
         help_text="Appels de l'État remportés par le pôle.",
     )
     sources = models.TextField(
-        "sources", blank=True, help_text="Une adresse web par ligne, d'où viennent les faits."
+        "sources",
+        blank=True,
+        validators=[validate_source_urls],
+        help_text="Une adresse web (http ou https) par ligne, d'où viennent les faits.",
     )
     last_verified = models.DateField("dernière vérification", null=True, blank=True)
     is_published = models.BooleanField("publié", default=False)
@@ -421,7 +445,12 @@ class Pole(models.Model):
 
     @property
     def source_urls(self) -> list[str]:
-        return [line.strip() for line in self.sources.splitlines() if line.strip()]
+        # Only web addresses become links, whatever path wrote the field.
+        return [url for url in self.sources.split() if is_web_url(url)]
+
+    @property
+    def safe_website(self) -> str:
+        return self.website if is_web_url(self.website) else ""
 
 
 # --- Members ---------------------------------------------------------------------------------
@@ -442,7 +471,7 @@ class Member(models.Model):
         "catégorie", max_length=20, choices=MemberCategory.choices, default=MemberCategory.OTHER
     )
     siret = models.CharField("SIRET", max_length=17, blank=True, validators=[validate_siret])
-    website = models.URLField("site web", max_length=300, blank=True)
+    website = models.URLField("site web", max_length=300, blank=True, validators=[validate_web_url])
     commune = models.CharField("commune", max_length=150, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)

@@ -7,7 +7,7 @@ Signals here carry no domain logic: they only keep caches honest, whatever wrote
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from poles import models
-from poles.services import directory_version_bump
+from poles.caching import directory_version_bump
 
 WATCHED_MODELS = (
     models.Pole,

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from poles.caching import directory_version_bump
 from poles.models import (
     Approach,
     ApproachAxis,
@@ -21,7 +22,6 @@ from poles.models import (
     Pole,
     Theme,
 )
-from poles.services import directory_version_bump
 from poles.validators import FRANCE_BOXES
 
 SYNTHETIC_PREFIX = "synthetique-"

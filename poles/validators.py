@@ -1,54 +1,77 @@
-"""Validators for the identifiers and places an editor or an import may enter."""
+"""Validators for the identifiers, addresses and places that any writer may enter.
 
-import re
+They sit on the model fields, so the admin, the importer, a shell session and the coming
+contribution forms all apply the same rules.
+"""
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
-
-# La Poste's establishments share one SIREN and follow another checksum rule (INSEE).
-LA_POSTE_SIREN = "356000000"
+from django.core.validators import RegexValidator, URLValidator
+from stdnum import exceptions as stdnum_errors
+from stdnum.fr import siren, siret
 
 commune_insee_validator = RegexValidator(
     regex=r"^(?:\d{5}|2[AB]\d{3})$",
     message="Le code INSEE d'une commune compte 5 caractères (ex. 44109, 2A004).",
 )
 
+# Only web pages become links: never javascript:, data: or ftp: addresses.
+WEB_SCHEMES = ("http", "https")
+_web_url = URLValidator(schemes=list(WEB_SCHEMES))
 
-def luhn_is_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+
+def is_web_url(value: str) -> bool:
+    try:
+        _web_url(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def validate_web_url(value: str) -> None:
+    if value and not is_web_url(value):
+        raise ValidationError(
+            "« %(url)s » n'est pas une adresse web valide (http:// ou https://).",
+            code="web_url",
+            params={"url": value[:80]},
+        )
+
+
+def validate_source_urls(value: str) -> None:
+    """Sources: web addresses separated by spaces or line breaks."""
+    bad = [url for url in value.split() if not is_web_url(url)]
+    if bad:
+        raise ValidationError(
+            "Adresses web invalides (http:// ou https:// attendu) : %(bad)s",
+            code="source_urls",
+            params={"bad": ", ".join(url[:80] for url in bad)},
+        )
 
 
 def validate_siren_or_siret(value: str) -> None:
-    """A SIREN (9 digits) or a SIRET (14 digits) whose check digit is right."""
-    compact = re.sub(r"\s", "", value)
+    """A SIREN (9 digits) or a SIRET (14 digits) whose check digit is right.
+
+    python-stdnum knows the INSEE rules, La Poste's establishments included.
+    """
+    compact = siren.compact(value)
     if not compact.isdigit() or len(compact) not in (9, 14):
         raise ValidationError(
             "Un SIREN compte 9 chiffres et un SIRET 14 chiffres.", code="siret_format"
         )
-    if len(compact) == 14 and compact.startswith(LA_POSTE_SIREN):
-        valid = sum(int(c) for c in compact) % 5 == 0
-    else:
-        valid = luhn_is_valid(compact) and (len(compact) == 9 or luhn_is_valid(compact[:9]))
-    if not valid:
+    module = siren if len(compact) == 9 else siret
+    try:
+        module.validate(compact)
+    except stdnum_errors.ValidationError as error:
         raise ValidationError(
             "Ce numéro SIREN ou SIRET n'est pas valide (clé de contrôle).", code="siret_checksum"
-        )
+        ) from error
 
 
 def validate_siret(value: str) -> None:
-    compact = re.sub(r"\s", "", value)
-    if len(compact) != 14:
+    if len(siret.compact(value)) != 14:
         raise ValidationError("Un SIRET compte 14 chiffres.", code="siret_format")
-    validate_siren_or_siret(compact)
+    validate_siren_or_siret(value)
 
 
 # Bounding boxes of France: metropolitan (with Corsica) and the five overseas departments.

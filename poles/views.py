@@ -1,11 +1,12 @@
-import csv
-import io
+"""The public pages and data endpoints. Views parse, call a selector or the PoleFilter, render."""
+
 import json
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -13,9 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from poles.caching import cached_body, cached_value
-from poles.filters import FACETS
-from poles.maps import map_config
+from poles.caching import CachedBody, cached_body, cached_value
+from poles.exports import (
+    LICENCE,
+    LICENCE_URL,
+    pole_export_rows,
+    pole_json_ld,
+    rows_to_csv,
+    rows_to_geojson,
+)
+from poles.filters import DEFAULT_SORT, SORT_PARAMETER, VIEW_PARAMETERS, PoleFilter
 from poles.models import (
     Approach,
     ApproachAxis,
@@ -25,10 +33,9 @@ from poles.models import (
     Region,
     Theme,
 )
+from poles.schema import SCHEMA_PATH, schema_fields
 from poles.selectors import (
-    EXPORT_COLUMNS,
     directory_last_updated,
-    pole_export_rows,
     pole_facet_counts,
     pole_filter_published,
     pole_get_published,
@@ -38,49 +45,10 @@ from poles.selectors import (
 )
 
 PAGE_SIZE = 20
-# Parameters that belong to the page, not to the search: the FilterSet ignores them.
-VIEW_PARAMETERS = ("page", "vue", "pole")
 FRAGMENT_HEADER = "X-Requested-With"
-LICENCE = "Licence Ouverte 2.0"
-LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
-def _filter_options(filterset, facets: dict[str, dict[str, int]]) -> list[dict]:
-    """Filter panel data: each filter's options with their counts and checked state."""
-    regions = set(filterset.active_values.get("region", []))
-    # Department choices follow the chosen regions (a department already chosen stays shown).
-    shown_departments = _departments_of(regions) if regions else None
-    panel = []
-    for name in FACETS:
-        field = filterset.form.fields[name]
-        selected = set(filterset.data.getlist(name)) if filterset.is_bound else set()
-        options = []
-        for value, label in field.choices:
-            if (
-                name == "departement"
-                and shown_departments is not None
-                and value not in shown_departments | selected
-            ):
-                continue
-            options.append(
-                {
-                    "value": value,
-                    "label": label,
-                    "count": facets[name].get(value, 0),
-                    "checked": value in selected,
-                }
-            )
-        panel.append({"name": name, "label": field.label, "options": options})
-    return panel
-
-
-def _departments_of(region_codes: set[str]) -> set[str]:
-    return set(
-        Department.objects.filter(region__code__in=region_codes).values_list("code", flat=True)
-    )
-
-
-def _invalid_parameters(filterset) -> list[str]:
+def _invalid_parameters(filterset: PoleFilter) -> list[str]:
     if not filterset.is_bound or filterset.is_valid():
         return []
     messages = []
@@ -93,17 +61,8 @@ def _invalid_parameters(filterset) -> list[str]:
     return messages
 
 
-def _without_view_parameters(query) -> str:
-    query = query.copy()
-    for name in VIEW_PARAMETERS:
-        query.pop(name, None)
-    return query.urlencode()
-
-
-@require_safe
-@vary_on_headers(FRAGMENT_HEADER)
-def pole_list(request: HttpRequest) -> HttpResponse:
-    filterset = pole_filter_published(data=request.GET)
+def _summary(filterset: PoleFilter) -> dict:
+    """Counts over the whole selection (the costly part), once per selection and version."""
     poles = filterset.qs
 
     def summarize() -> dict:
@@ -113,27 +72,40 @@ def pole_list(request: HttpRequest) -> HttpResponse:
             "facets": pole_facet_counts(filterset=filterset),
         }
 
-    # Counts over the whole selection are the costly part: computed once per selection and
-    # version of the directory. The sort order does not change them.
-    selection = _filter_cache_query(request.GET, ignore=("tri",))
-    summary = cached_value(namespace="directory", query=selection, build=summarize)
-    paginator = Paginator(poles, PAGE_SIZE)
-    paginator.count = summary["total"]
+    return cached_value(namespace="directory", selection=filterset.selection(), build=summarize)
+
+
+def _page(request: HttpRequest, filterset: PoleFilter, total: int):
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator.count = total
     page = paginator.get_page(request.GET.get("page"))
+    # A few numbers around the current page, not a thousand links at 20,000 poles.
+    links = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return page, links
+
+
+@require_safe
+@vary_on_headers(FRAGMENT_HEADER)
+def pole_list(request: HttpRequest) -> HttpResponse:
+    filterset = pole_filter_published(data=request.GET)
+    summary = _summary(filterset)
+    page, page_links = _page(request, filterset, summary["total"])
+    selection = filterset.selection()
     context = {
         "filter": filterset,
         "page": page,
-        # A few numbers around the current page, not a thousand links at 20,000 poles.
-        "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_links": page_links,
         "total": summary["total"],
         "unlocated_count": summary["unlocated"],
-        "filter_panel": _filter_options(filterset, summary["facets"]),
+        "filter_panel": filterset.panel(summary["facets"]),
         "invalid_parameters": _invalid_parameters(filterset),
         "has_filters": bool(filterset.active_values),
         "search": request.GET.get("q", ""),
-        "filter_query": _without_view_parameters(request.GET),
-        "sort": request.GET.get("tri", "nom"),
-        "map_config": map_config(),
+        "selection": selection,
+        "sort": filterset.sort_order,
+        "sort_parameter": SORT_PARAMETER,
+        "default_sort": DEFAULT_SORT,
+        "view_parameters": " ".join(VIEW_PARAMETERS),
         "theme_labels": dict(Theme.objects.values_list("code", "label")),
     }
     if request.headers.get(FRAGMENT_HEADER) == "fetch":
@@ -141,27 +113,18 @@ def pole_list(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/pole_list.html", context)
 
 
-def _filter_cache_query(query, ignore: tuple[str, ...] = ()) -> str:
-    """The filter parameters in a canonical order: one cache entry per selection."""
-    return "&".join(
-        f"{key}={value}"
-        for key in sorted(query)
-        if key not in VIEW_PARAMETERS and key not in ignore
-        for value in sorted(query.getlist(key))
-    )
-
-
 @require_safe
 def pole_map_data(request: HttpRequest) -> HttpResponse:
+    filterset = pole_filter_published(data=request.GET)
+
     def build() -> bytes:
-        filterset = pole_filter_published(data=request.GET)
         collection = {
             "type": "FeatureCollection",
             "features": pole_map_features(poles=filterset.qs),
         }
         return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
 
-    body = cached_body(namespace="map", query=_filter_cache_query(request.GET), build=build)
+    body = cached_body(namespace="map", selection=filterset.selection(), build=build, gzipped=True)
     not_modified = get_conditional_response(
         request, etag=body.etag, last_modified=int(body.last_modified.timestamp())
     )
@@ -173,12 +136,16 @@ def pole_map_data(request: HttpRequest) -> HttpResponse:
     )
     if accepts_gzip:
         response["Content-Encoding"] = "gzip"
-    response["ETag"] = body.etag
-    response["Last-Modified"] = http_date(body.last_modified.timestamp())
+    _set_validators(response, body)
     # Browsers revalidate each time (cheap: a 304) so that a change shows at once.
     response["Cache-Control"] = "public, no-cache"
     patch_vary_headers(response, ["Accept-Encoding"])
     return response
+
+
+def _set_validators(response: HttpResponse, body: CachedBody) -> None:
+    response["ETag"] = body.etag
+    response["Last-Modified"] = http_date(body.last_modified.timestamp())
 
 
 @require_safe
@@ -195,41 +162,9 @@ def pole_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "memberships_by_category": memberships_by_category,
         "nearby": pole_nearby(pole=pole),
         "common_place": Approach.objects.filter(axis=ApproachAxis.COMMON_PLACE).first(),
-        "map_config": map_config(),
-        "json_ld": _pole_json_ld(request, pole),
+        "json_ld": pole_json_ld(pole, url=request.build_absolute_uri(pole.get_absolute_url())),
     }
     return render(request, "poles/pole_detail.html", context)
-
-
-def _pole_json_ld(request: HttpRequest, pole) -> dict:
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": pole.name,
-        "url": request.build_absolute_uri(pole.get_absolute_url()),
-        "description": pole.summary,
-        "address": {"@type": "PostalAddress", "addressCountry": "FR"},
-    }
-    if pole.short_name:
-        data["alternateName"] = pole.short_name
-    if pole.commune:
-        data["address"]["addressLocality"] = pole.commune
-    if pole.region:
-        data["address"]["addressRegion"] = pole.region.name
-    if pole.website:
-        data["sameAs"] = [pole.website]
-    if pole.year_created:
-        data["foundingDate"] = str(pole.year_created)
-    if pole.is_located and not pole.is_location_approximate:
-        data["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": float(pole.latitude),
-            "longitude": float(pole.longitude),
-        }
-    members = [m.member.name for m in pole.memberships.all()]
-    if members:
-        data["member"] = [{"@type": "Organization", "name": name} for name in members]
-    return data
 
 
 @require_safe
@@ -253,21 +188,24 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _territory_page(request, territory, filters: dict, departments=None) -> HttpResponse:
+    """A region or department: the directory's list and map for that one territory."""
     data = QueryDict(mutable=True)
     for key, values in filters.items():
         data.setlist(key, values)
     filterset = pole_filter_published(data=data)
-    poles = list(filterset.qs)
+    summary = _summary(filterset)
+    page, page_links = _page(request, filterset, summary["total"])
     return render(
         request,
         "poles/territory_detail.html",
         {
             "territory": territory,
-            "poles": poles,
-            "unlocated_count": sum(1 for p in poles if not p.is_located),
+            "page": page,
+            "page_links": page_links,
+            "total": summary["total"],
+            "unlocated_count": summary["unlocated"],
             "departments": departments,
-            "query": data.urlencode(),
-            "map_config": map_config(),
+            "selection": filterset.selection(),
             "theme_labels": dict(Theme.objects.values_list("code", "label")),
         },
     )
@@ -291,9 +229,10 @@ def about(request: HttpRequest) -> HttpResponse:
 def open_data(request: HttpRequest) -> HttpResponse:
     filterset = pole_filter_published(data=request.GET)
     context = {
-        "columns": EXPORT_COLUMNS,
+        "fields": schema_fields(),
+        "schema_url": reverse("poles:data_schema"),
         "last_updated": directory_last_updated(),
-        "query": request.GET.urlencode(),
+        "selection": filterset.selection(),
         "selection_count": filterset.qs.count() if filterset.active_values else None,
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
@@ -301,94 +240,57 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/open_data.html", context)
 
 
-def _export_filename(extension: str) -> str:
-    return f"annuaire-ptce-{timezone.localdate().isoformat()}.{extension}"
-
-
-# Spreadsheets run a cell that starts with these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value) -> str:
-    text = str(value)
-    if text.startswith(FORMULA_TRIGGERS) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+@require_safe
+def data_schema(request: HttpRequest) -> FileResponse:
+    """The Table Schema of the data, as it is in the repository."""
+    response = FileResponse(SCHEMA_PATH.open("rb"), content_type="application/schema+json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _export_response(request: HttpRequest, *, extension: str, content_type: str, render_rows):
     """An export of the filtered poles, built once per selection and version of the directory.
 
-    `render_rows(rows, request)` turns pole_export_rows into the file's bytes.
+    `render_rows(rows)` turns pole_export_rows into the file's bytes.
     """
+    filterset = pole_filter_published(data=request.GET)
     base_url = request.build_absolute_uri("/")[:-1]
 
     def build() -> bytes:
-        poles = pole_filter_published(data=request.GET).qs
-        return render_rows(pole_export_rows(poles=poles, base_url=base_url), request)
+        return render_rows(pole_export_rows(poles=filterset.qs, base_url=base_url))
 
-    query = base_url + "?" + _filter_cache_query(request.GET)
-    body = cached_body(namespace=f"export-{extension}", query=query, build=build)
+    # The host is part of the rows (the poles' addresses): validated by ALLOWED_HOSTS.
+    selection = f"{base_url}?{filterset.selection()}"
+    body = cached_body(namespace=f"export-{extension}", selection=selection, build=build)
     response = HttpResponse(body.raw, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(extension)}"'
-    response["Last-Modified"] = http_date(body.last_modified.timestamp())
+    filename = f"annuaire-ptce-{timezone.localdate().isoformat()}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    _set_validators(response, body)
     return response
 
 
 @require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     return _export_response(
-        request, extension="csv", content_type="text/csv; charset=utf-8", render_rows=_csv_export
+        request, extension="csv", content_type="text/csv; charset=utf-8", render_rows=rows_to_csv
     )
 
 
 @require_safe
 def export_geojson(request: HttpRequest) -> HttpResponse:
+    def render_rows(rows: list[dict]) -> bytes:
+        return rows_to_geojson(
+            rows,
+            documentation_url=request.build_absolute_uri(reverse("poles:open_data")),
+            schema_url=request.build_absolute_uri(reverse("poles:data_schema")),
+        )
+
     return _export_response(
         request,
         extension="geojson",
         content_type="application/geo+json; charset=utf-8",
-        render_rows=_geojson_export,
+        render_rows=render_rows,
     )
-
-
-def _csv_export(rows: list[dict], request: HttpRequest) -> bytes:
-    out = io.StringIO()
-    out.write("\ufeff")  # so that spreadsheets read UTF-8
-    writer = csv.DictWriter(out, fieldnames=[c.name for c in EXPORT_COLUMNS])
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: _csv_safe(value) for key, value in row.items()})
-    return out.getvalue().encode()
-
-
-def _geojson_export(rows: list[dict], request: HttpRequest) -> bytes:
-    features = []
-    for row in rows:
-        geometry = None
-        if row["latitude"]:
-            geometry = {
-                "type": "Point",
-                "coordinates": [float(row["longitude"]), float(row["latitude"])],
-            }
-        properties = {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
-        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
-    collection = {
-        "type": "FeatureCollection",
-        "licence": LICENCE,
-        "licence_url": LICENCE_URL,
-        "sources": request.build_absolute_uri("/donnees/"),
-        "features": features,
-    }
-    return json.dumps(collection, ensure_ascii=False, default=str).encode()
 
 
 @require_safe
@@ -399,22 +301,6 @@ def legal_notice(request: HttpRequest) -> HttpResponse:
 @require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html")
-
-
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 when the database answers, 503 otherwise."""
-    from django.db import connection
-
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any failure to reach the database means "not ready"
-        return HttpResponse("base de données injoignable\n", status=503, content_type="text/plain")
-    response = HttpResponse("ok\n", content_type="text/plain")
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_safe

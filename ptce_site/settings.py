@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Answers /healthz before anything checks the Host header or redirects to HTTPS.
+    "poles.middleware.HealthCheckMiddleware",
     # Compresses HTML and JSON (pages carry no secret but the admin's CSRF token, which Django
     # masks per response).
     "django.middleware.gzip.GZipMiddleware",
@@ -181,17 +183,28 @@ CACHES = {
     }
 }
 
+# Cached counts, map data and exports expire after this many seconds, whatever happens.
+PTCE_CACHE_SECONDS = int(os.environ.get("PTCE_CACHE_SECONDS", "3600"))
+
 LOGIN_URL = "admin:login"
 
-# Map tiles: any XYZ tile server; tests point this at a local stub so no tile is fetched.
-MAP_TILES_URL = os.environ.get("PTCE_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILES_ATTRIBUTION = os.environ.get(
-    "PTCE_TILES_ATTRIBUTION",
-    '&copy; <a href="https://www.openstreetmap.org/copyright">contributeurs OpenStreetMap</a>',
-)
-
+# Maps: django-leaflet's LEAFLET_CONFIG is the one map setting (tiles, view, plugins). Any XYZ
+# tile server; the browser tests point django-leaflet at a local stub so no tile is fetched.
 LEAFLET_CONFIG = {
-    "TILES": [("Plan", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION, "maxZoom": 19})],
+    "TILES": [
+        (
+            "Plan",
+            os.environ.get("PTCE_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            {
+                "attribution": os.environ.get(
+                    "PTCE_TILES_ATTRIBUTION",
+                    '&copy; <a href="https://www.openstreetmap.org/copyright">'
+                    "contributeurs OpenStreetMap</a>",
+                ),
+                "maxZoom": 19,
+            },
+        )
+    ],
     "DEFAULT_CENTER": (46.6, 2.4),
     "DEFAULT_ZOOM": 5,
     "MIN_ZOOM": 2,
@@ -199,7 +212,19 @@ LEAFLET_CONFIG = {
     "DEFAULT_PRECISION": 5,
     "ATTRIBUTION_PREFIX": "Leaflet",
     "RESET_VIEW": False,
+    "SCALE": None,
     "NO_GLOBALS": True,
+    # Front-end plugins from the npm registry (package.json), served as static files.
+    "PLUGINS": {
+        "markercluster": {
+            "css": [
+                "vendor/leaflet.markercluster/MarkerCluster.css",
+                "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+            ],
+            "js": ["vendor/leaflet.markercluster/leaflet.markercluster.js"],
+            "auto-include": False,
+        },
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -214,8 +239,6 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", d
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (PTCE_PROXY_SSL_HEADER=true).
 if env_bool("PTCE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# /healthz answers load balancers over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from poles.sitemaps import SITEMAPS
-from poles.views import healthz, robots_txt
+from poles.views import robots_txt
 
 admin.site.site_header = "Annuaire des PTCE — administration"
 admin.site.site_title = "Annuaire des PTCE"
@@ -12,7 +12,6 @@ admin.site.index_title = "Gestion de l'annuaire"
 handler500 = "poles.errors.server_error"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),

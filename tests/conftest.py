@@ -60,6 +60,39 @@ def _empty_cache():
     cache.clear()
 
 
+SAMPLE_CSV = Path(__file__).parent / "data" / "poles_sample.csv"
+REAL_CSV = Path(settings.BASE_DIR) / "fixtures" / "ptce_poles.csv"
+
+
 @pytest.fixture
-def real_csv() -> Path:
-    return Path(settings.BASE_DIR) / "fixtures" / "ptce_poles.csv"
+def sample_csv() -> Path:
+    """Five fictional poles in the data schema's format (tests/data/README.md)."""
+    return SAMPLE_CSV
+
+
+@pytest.fixture
+def sample_directory(sample_csv):
+    from poles.imports import poles_import_csv
+
+    poles_import_csv(path=sample_csv)
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit():` stands for a committed transaction around the writes it holds.
+
+    Tests run inside a transaction that never commits, so on-commit callbacks (the directory
+    version bump) never run by themselves. Callbacks left by earlier writes of the test would
+    never run either: they are dropped, and the writes inside the block run theirs at its end.
+    """
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    @contextmanager
+    def committing():
+        connection.run_on_commit.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return committing

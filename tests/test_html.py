@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from poles.imports import poles_import_csv
 from poles.models import Pole
-from poles.services import poles_import_csv
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +66,9 @@ def test_the_checker_catches_invalid_html(tmp_path):
     assert [e["message"] for e in html_errors(tmp_path)] == ["Duplicate ID “a”."]
 
 
-def test_every_page_type_is_valid_html(client, real_csv, tmp_path):
-    poles_import_csv(path=real_csv)
-    pages = [*PAGES, *(pole.get_absolute_url() for pole in Pole.objects.order_by("pk")[:80:8])]
+def test_every_page_type_is_valid_html(client, sample_csv, tmp_path):
+    poles_import_csv(path=sample_csv)
+    pages = [*PAGES, *(pole.get_absolute_url() for pole in Pole.objects.order_by("pk"))]
     unlocated = Pole.objects.unlocated().first()
     pages.append(unlocated.get_absolute_url())
 
@@ -81,7 +81,7 @@ def test_every_page_type_is_valid_html(client, real_csv, tmp_path):
         files[path.name] = url
     client.force_login(UserFactory(editor=True))
     admin_page = tmp_path / "admin-pole.html"
-    pole = Pole.objects.get(slug="les-ecossolies")
+    pole = Pole.objects.get(slug="pole-essai-nantais")
     admin_page.write_bytes(client.get(f"/admin/poles/pole/{pole.pk}/change/").content)
     files[admin_page.name] = "admin pole form (ours: widget and fieldsets)"
 

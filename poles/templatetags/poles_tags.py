@@ -3,6 +3,7 @@ import json
 from django import template
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
+from leaflet.templatetags.leaflet_tags import leaflet_map
 
 register = template.Library()
 
@@ -12,3 +13,35 @@ def json_ld(data: dict) -> str:
     """JSON for a <script type="application/ld+json"> block, escaped like json_script."""
     text = json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
     return mark_safe(text)
+
+
+@register.inclusion_tag("poles/includes/_leaflet_map.html")
+def leaflet_map_container(map_id: str, label: str, **attributes):
+    """A map container set up by django-leaflet, without its inline script.
+
+    django-leaflet's {% leaflet_map %} writes an inline <script>, which our Content-Security-
+    Policy forbids. This tag renders the same options (from LEAFLET_CONFIG, computed by
+    django-leaflet itself) through json_script; static/js/leaflet_maps.js hands them to
+    L.Map.djangoMap, which fires django-leaflet's `map:init` event as usual.
+    """
+    options = json.loads(leaflet_map(map_id, creatediv=False)["djoptions"])
+    small = attributes.pop("small", False)
+    data = {
+        key.replace("_", "-"): value
+        for key, value in attributes.items()
+        if value is not None and value is not False
+    }
+    return {
+        "map_id": map_id,
+        "options_id": f"{map_id}-options",
+        "label": label,
+        "small": small,
+        "djoptions": options,
+        "data": data,
+    }
+
+
+@register.simple_tag
+def json_object(**values) -> dict:
+    """A dict built in a template, for json_script (texts the page's scripts show)."""
+    return values

@@ -1,23 +1,24 @@
-// Admin map widget: keeps a Leaflet marker and the latitude/longitude inputs in sync.
+// Admin map widget: keeps a Leaflet marker and the latitude/longitude inputs in sync. The map
+// is set up by django-leaflet (static/js/leaflet_maps.js); this file listens to "map:init".
 (function () {
   "use strict";
 
-  function init(container) {
+  function useMarkerIcons() {
+    // The real (fingerprinted) addresses of Leaflet's marker images, from the page.
+    var node = document.getElementById("marker-icons");
+    if (!node) return;
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions(JSON.parse(node.textContent));
+  }
+
+  function init(map, container) {
     var form = container.closest("form");
     var latInput = form.querySelector("[data-point-latitude]");
     var lonInput = form.querySelector("[data-point-longitude]");
     var precisionSelect = form.querySelector("[data-point-precision]");
     var clearButton = form.querySelector("[data-point-clear]");
-    var digits = parseInt(container.dataset.precision, 10) || 5;
-
-    var map = L.map(container).setView(
-      [parseFloat(container.dataset.centerLat), parseFloat(container.dataset.centerLon)],
-      parseInt(container.dataset.zoom, 10)
-    );
-    L.tileLayer(container.dataset.tilesUrl, {
-      attribution: container.dataset.tilesAttribution,
-      maxZoom: parseInt(container.dataset.maxZoom, 10) || 19,
-    }).addTo(map);
+    var options = JSON.parse(document.getElementById(container.dataset.leafletMap).textContent);
+    var digits = options.precision || 5;
 
     var marker = null;
 
@@ -81,7 +82,10 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-point-map]").forEach(init);
+  window.addEventListener("map:init", function (event) {
+    var container = event.detail.map.getContainer();
+    if (!container.hasAttribute("data-point-map")) return;
+    useMarkerIcons();
+    init(event.detail.map, container);
   });
 })();

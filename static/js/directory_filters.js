@@ -11,20 +11,19 @@
   if (!form || !panel || !results || !window.fetch || !window.history.pushState) return;
 
   var pending = null;
-  var KEPT_PARAMS = ["vue", "pole"];
+  // The page's own parameters (page, map view, open pole) and the default sort, as the server
+  // declares them (poles/filters.py): kept across filter changes, left out of the map's query.
+  var VIEW_PARAMS = (form.dataset.viewParameters || "").split(" ").filter(Boolean);
+  var KEPT_PARAMS = VIEW_PARAMS.filter(function (key) { return key !== "page"; });
+  var DEFAULT_SORT = form.dataset.defaultSort;
+  var SORT_PARAM = form.dataset.sortParameter;
 
   function queryFromForm() {
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, key) {
-      if (value !== "" && !(key === "tri" && value === "nom")) params.append(key, value);
+      if (value !== "" && !(key === SORT_PARAM && value === DEFAULT_SORT)) params.append(key, value);
     });
     return params;
-  }
-
-  function filterQuery(params) {
-    var copy = new URLSearchParams(params);
-    KEPT_PARAMS.concat(["page"]).forEach(function (key) { copy.delete(key); });
-    return copy.toString();
   }
 
   function update(params, push) {
@@ -54,7 +53,10 @@
         var heading = results.querySelector("h2");
         if (status && heading) status.textContent = heading.textContent;
         document.title = (heading ? heading.textContent + " — " : "") + "Annuaire des PTCE";
-        document.dispatchEvent(new CustomEvent("directory:updated", { detail: { query: filterQuery(params) } }));
+        // The selection as the server validated it: the map shows exactly the listed poles.
+        var list = results.querySelector("[data-selection]");
+        var query = list ? list.getAttribute("data-selection") : "";
+        document.dispatchEvent(new CustomEvent("directory:updated", { detail: { query: query } }));
       })
       .catch(function (error) {
         if (error.name === "AbortError") return;

@@ -1,19 +1,58 @@
-// Maps of poles: markers from the GeoJSON endpoint (or one point), clustered, with popups
-// built from DOM nodes and textContent. The list beside each map is its full equivalent.
+// Maps of poles, set up on django-leaflet's "map:init" event: markers from the GeoJSON endpoint
+// (or one point), clustered, with popups built from DOM nodes and textContent. The list beside
+// each map is its full equivalent. Texts come from the page (json_script "map-messages").
 (function () {
   "use strict";
 
-  var configNode = document.getElementById("map-config");
-  if (!configNode || typeof L === "undefined") return;
-  var config = JSON.parse(configNode.textContent);
-  var labelsNode = document.getElementById("theme-labels");
-  var themeLabels = labelsNode ? JSON.parse(labelsNode.textContent) : {};
+  if (typeof L === "undefined") return;
 
-  function element(tag, className, text) {
+  function readJson(id, fallback) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : fallback;
+  }
+
+  var messages = readJson("map-messages", {});
+  var themeLabels = readJson("theme-labels", {});
+
+  function text(key, count) {
+    var value = messages[key] || "";
+    return count === undefined ? value : value.replace("%(count)s", String(count));
+  }
+
+  function element(tag, className, content) {
     var node = document.createElement(tag);
     if (className) node.className = className;
-    if (text) node.textContent = text;
+    if (content) node.textContent = content;
     return node;
+  }
+
+  // One icon of each kind, shared by every marker.
+  var icons = {
+    exact: L.divIcon({ className: "pole-marker pole-marker--exact", iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8] }),
+    approx: L.divIcon({ className: "pole-marker pole-marker--approx", iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8] }),
+  };
+
+  // A cluster says how many poles it holds to screen readers too ("12 pôles").
+  var ClusterIcon = L.DivIcon.extend({
+    createIcon: function (oldIcon) {
+      var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      div.setAttribute("aria-label", this.options.label);
+      return div;
+    },
+  });
+
+  function clusterIcon(cluster) {
+    var count = cluster.getChildCount();
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var label = element("span", null, String(count));
+    var inner = element("div");
+    inner.appendChild(label);
+    return new ClusterIcon({
+      html: inner.outerHTML,
+      className: "marker-cluster marker-cluster-" + size,
+      iconSize: L.point(40, 40),
+      label: text("cluster", count),
+    });
   }
 
   function popupContent(properties) {
@@ -28,26 +67,8 @@
       var labels = properties.themes.map(function (code) { return themeLabels[code] || code; });
       box.appendChild(element("p", "popup-themes", labels.join(" · ")));
     }
-    if (properties.approximate) {
-      box.appendChild(element("p", "popup-note",
-        "Lieu approximatif : le point est le chef-lieu du département, la commune du pôle n'est pas connue."));
-    }
+    if (properties.approximate) box.appendChild(element("p", "popup-note", text("approximate")));
     return box;
-  }
-
-  function markerIcon(approximate) {
-    return L.divIcon({
-      className: "pole-marker " + (approximate ? "pole-marker--approx" : "pole-marker--exact"),
-      iconSize: [18, 18],
-      iconAnchor: [9, 9],
-      popupAnchor: [0, -8],
-    });
-  }
-
-  function baseMap(container) {
-    var map = L.map(container, { scrollWheelZoom: false }).setView(config.center, config.zoom);
-    L.tileLayer(config.tilesUrl, { attribution: config.attribution, maxZoom: config.maxZoom }).addTo(map);
-    return map;
   }
 
   function readView() {
@@ -65,10 +86,26 @@
     window.history.replaceState(window.history.state, "", url);
   }
 
-  function directoryMap(container) {
-    var map = baseMap(container);
+  function showError(container, shown) {
+    var notice = container.parentNode.querySelector("[data-map-error]");
+    if (!notice) {
+      notice = element("p", "notice notice--warning", text("loadError"));
+      notice.setAttribute("data-map-error", "");
+      notice.setAttribute("role", "alert");
+      container.parentNode.insertBefore(notice, container.nextSibling);
+    }
+    notice.hidden = !shown;
+  }
+
+  function directoryMap(map, container) {
+    map.scrollWheelZoom.disable();
     var shareView = container.hasAttribute("data-share-view");
-    var layer = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+    var layer = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 40,
+      chunkedLoading: true,
+      iconCreateFunction: clusterIcon,
+    });
     map.addLayer(layer);
     var markersBySlug = {};
     var requestId = 0;
@@ -84,6 +121,7 @@
         })
         .then(function (collection) {
           if (current !== requestId) return;
+          showError(container, false);
           // Timings read by the benchmarks (bench/measure_browser.py).
           container.dataset.dataMs = String(performance.now());
           layer.clearLayers();
@@ -92,8 +130,8 @@
             var c = feature.geometry.coordinates;
             var p = feature.properties;
             var marker = L.marker([c[1], c[0]], {
-              icon: markerIcon(p.approximate),
-              title: p.name + (p.approximate ? " (lieu approximatif)" : ""),
+              icon: p.approximate ? icons.approx : icons.exact,
+              title: p.name + (p.approximate ? " (" + text("approximateShort") + ")" : ""),
               alt: p.name,
               keyboard: true,
             });
@@ -120,7 +158,8 @@
           container.dispatchEvent(new CustomEvent("map:loaded", { bubbles: true }));
         })
         .catch(function () {
-          container.setAttribute("data-map-error", "");
+          if (current !== requestId) return;
+          showError(container, true);
         });
     }
 
@@ -151,18 +190,23 @@
     }
   }
 
-  function pointMap(container) {
-    var map = baseMap(container);
+  function pointMap(map, container) {
+    map.scrollWheelZoom.disable();
     var lat = parseFloat(container.dataset.latitude);
     var lon = parseFloat(container.dataset.longitude);
     var approximate = container.hasAttribute("data-approximate");
-    L.marker([lat, lon], { icon: markerIcon(approximate), title: container.dataset.name, keyboard: false })
-      .addTo(map);
+    L.marker([lat, lon], {
+      icon: approximate ? icons.approx : icons.exact,
+      title: container.dataset.name,
+      keyboard: false,
+    }).addTo(map);
     map.setView([lat, lon], approximate ? 8 : 11);
   }
 
-  document.querySelectorAll("[data-map]").forEach(function (container) {
-    if (container.hasAttribute("data-latitude")) pointMap(container);
-    else directoryMap(container);
+  window.addEventListener("map:init", function (event) {
+    var map = event.detail.map;
+    var container = map.getContainer();
+    if (container.hasAttribute("data-latitude")) pointMap(map, container);
+    else if (container.hasAttribute("data-geojson-url")) directoryMap(map, container);
   });
 })();

@@ -1,7 +1,9 @@
 """Browser tests: Playwright drives Debian's Chromium against Django's live server.
 
-Tiles come from a local stub and every request that leaves the machine is refused, so the
-tests never touch the network.
+The server serves static files as production does: collected, fingerprinted and compressed by
+collectstatic, served by whitenoise, so that a file that only resolves in development (Leaflet's
+marker images) fails here too. Tiles come from a local stub and every request that leaves the
+machine is refused, so the tests never touch the network.
 """
 
 import os
@@ -45,12 +47,57 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="package")
+def production_static(tmp_path_factory):
+    """Static files collected as `collectstatic` does in production, and settings to serve them."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    production = override_settings(
+        STATIC_ROOT=root,
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        },
+        WHITENOISE_USE_FINDERS=False,
+        WHITENOISE_AUTOREFRESH=False,
+    )
+    production.enable()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    yield root
+    production.disable()
+
+
+class _ServedByWhitenoise:
+    """Stands in for the live server's static handler: static files reach the application,
+    where whitenoise serves the collected files, as in production."""
+
+    def __new__(cls, application):
+        return application
+
+
+@pytest.fixture(scope="package")
+def live_server(production_static):
+    from unittest import mock
+
+    from pytest_django.live_server_helper import LiveServer
+
+    address = os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    with mock.patch("django.contrib.staticfiles.handlers.StaticFilesHandler", _ServedByWhitenoise):
+        server = LiveServer(address)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def tiles_stub(settings, live_server):
+def tiles_stub(monkeypatch, live_server):
+    """django-leaflet's tile layer (and so the CSP) pointed at a local stub."""
+    import leaflet
+
     url = f"{live_server.url}{TILE_PATH}{{z}}/{{x}}/{{y}}.png"
-    config = dict(settings.LEAFLET_CONFIG)
-    config["TILES"] = [("Plan", url, {"attribution": "tuiles de test", "maxZoom": 19})]
-    settings.LEAFLET_CONFIG = config
+    tiles = [("Plan", url, {"attribution": "tuiles de test", "maxZoom": 19})]
+    monkeypatch.setitem(leaflet.app_settings, "TILES", tiles)
     return url
 
 

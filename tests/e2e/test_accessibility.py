@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from poles.imports import poles_import_csv
 from poles.models import Pole
-from poles.services import poles_import_csv
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,8 +18,8 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 
 
 @pytest.fixture
-def directory(real_csv):
-    poles_import_csv(path=real_csv)
+def directory(sample_csv):
+    poles_import_csv(path=sample_csv)
 
 
 def page_types() -> list[tuple[str, str]]:
@@ -30,7 +30,7 @@ def page_types() -> list[tuple[str, str]]:
         ("accueil filtré", "/?region=53&impulsion=citoyenne&thematique=alimentation"),
         ("liste page 2 triée", "/?page=2&tri=-annee"),
         ("paramètres invalides", "/?region=99"),
-        ("fiche", "/poles/les-ecossolies/"),
+        ("fiche", "/poles/pole-essai-nantais/"),
         ("fiche sans localisation", unlocated.get_absolute_url()),
         ("fiche approximative", approximate.get_absolute_url()),
         ("régions", "/regions/"),
@@ -83,7 +83,7 @@ def test_admin_pages_have_no_axe_violation(axe_page, live_server, directory):
     page.fill("#id_username", user.username)
     page.fill("#id_password", "mot-de-passe-de-test-2026")
     page.click("input[type=submit]")
-    pole = Pole.objects.get(slug="les-ecossolies")
+    pole = Pole.objects.get(slug="pole-essai-nantais")
     failures = {}
     for url in ("/admin/poles/pole/", f"/admin/poles/pole/{pole.pk}/change/"):
         page.goto(live_server.url + url)
@@ -117,6 +117,9 @@ def tab_until(page, predicate, limit=400) -> dict:
 def test_keyboard_journey_through_skip_links_filters_results_and_pagination(
     page, live_server, directory
 ):
+    from tests.factories import PoleFactory
+
+    PoleFactory.create_batch(20, located=True)  # more than a page of results
     page.goto(live_server.url + "/")
     page.wait_for_selector("[data-map][data-marker-count]")
 
@@ -135,7 +138,7 @@ def test_keyboard_journey_through_skip_links_filters_results_and_pagination(
     page.wait_for_url("**region=53**")
     page.wait_for_selector("[data-results]:not([aria-busy])")
     assert focused(page)["id"] == "f-region-53", "focus stays on the checkbox after the update"
-    assert "pôles trouvés" in page.inner_text("[data-result-status]")
+    assert "trouvé" in page.inner_text("[data-result-status]")
 
     # The map can be skipped: its skip link leads straight to the results.
     page.goto(live_server.url + "/")

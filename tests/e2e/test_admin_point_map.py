@@ -1,5 +1,7 @@
 """The editor's map widget: click or drag to place the pole, inputs and marker stay in sync."""
 
+import re
+
 import pytest
 
 from poles.models import Pole
@@ -39,6 +41,12 @@ def test_editor_places_a_pole_by_clicking_the_map_and_saves_it(page, live_server
     assert 42 < latitude < 51 and -5 < longitude < 9
     assert page.input_value("#id_location_precision") == "commune"
     assert page.locator(".leaflet-marker-icon").count() == 1
+    # The marker image resolves with production's fingerprinted static files.
+    page.wait_for_function(
+        "() => document.querySelector('img.leaflet-marker-icon').naturalWidth > 0"
+    )
+    assert re.search(r"/static/leaflet/images/marker-icon\.[0-9a-f]{12}\.png$",
+                     page.get_attribute("img.leaflet-marker-icon", "src"))  # fmt: skip
 
     page.click("input[name=_save]")
     page.wait_for_url(f"{live_server.url}/admin/poles/pole/")

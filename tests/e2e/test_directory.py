@@ -4,15 +4,15 @@ import re
 
 import pytest
 
+from poles.imports import poles_import_csv
 from poles.models import Pole
-from poles.services import poles_import_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def directory(real_csv):
-    poles_import_csv(path=real_csv)
+def directory(sample_csv):
+    poles_import_csv(path=sample_csv)
 
 
 def markers_total(page) -> int:
@@ -43,17 +43,18 @@ def test_map_shows_every_located_pole(page, live_server, directory):
         total += markers_total(page)
     assert total == located
     assert "vue=" in page.url, "the map view is part of the link"
-    assert "pôles sans localisation" in page.inner_text("[data-results]")
+    assert "sans localisation" in page.inner_text("[data-results]")
 
 
 def test_filter_updates_list_counts_map_and_url_without_reload(page, live_server, directory):
     page.goto(live_server.url + "/")
     wait_for_map(page)
     page.evaluate("window.__sameDocument = true")
-    page.check("#f-region-53")
-    page.wait_for_url(re.compile(r"region=53"))
+    page.check("#f-thematique-alimentation")
+    page.wait_for_url(re.compile(r"thematique=alimentation"))
     page.wait_for_function("document.querySelector('[data-map]').dataset.markerCount !== undefined")
-    expected = Pole.objects.published().in_region("53")
+    expected = Pole.objects.published().filter(themes__code="alimentation")
+    assert expected.count() > 1 and expected.located().count() < expected.count()
     page.wait_for_selector(f"text={expected.count()} pôles trouvés")
     assert page.evaluate("window.__sameDocument") is True, "the page was reloaded"
     page.wait_for_function(
@@ -68,8 +69,6 @@ def test_filter_updates_list_counts_map_and_url_without_reload(page, live_server
     # The journey: citizen-impulse poles working on food in Bretagne.
     page.check("#f-impulsion-citoyenne")
     page.wait_for_url(re.compile(r"impulsion=citoyenne"))
-    page.check("#f-thematique-alimentation")
-    page.wait_for_url(re.compile(r"thematique=alimentation"))
     shared_link = page.url
     page.wait_for_selector("[data-results]:not([aria-busy])")
     journey = page.locator("[data-pole-list] h3").all_inner_texts()
@@ -124,6 +123,9 @@ def test_popup_link_opens_the_pole_page(page, live_server, directory):
 
 
 def test_directory_works_without_javascript(browser, live_server, directory, tiles_stub):
+    from tests.factories import PoleFactory
+
+    PoleFactory.create_batch(20, located=True)  # more than a page
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/")
@@ -150,7 +152,7 @@ def test_directory_works_without_javascript(browser, live_server, directory, til
 
 
 def test_map_view_and_selected_pole_travel_in_the_link(page, live_server, directory):
-    pole = Pole.objects.published().located().get(slug="les-ecossolies")
+    pole = Pole.objects.published().located().get(slug="pole-essai-nantais")
     page.goto(f"{live_server.url}/?vue=47.2,-1.55,12&pole={pole.slug}")
     wait_for_map(page)
     page.wait_for_selector(".leaflet-popup")
@@ -169,3 +171,31 @@ def test_popups_show_database_text_as_text(page, live_server):
     assert page.inner_text(".leaflet-popup .popup-title") == pole.name
     assert page.inner_text(".leaflet-popup .popup-place") == "<b>Nantes</b>"
     assert page.title() != "1"
+
+
+def test_static_files_are_the_fingerprinted_production_ones(page, live_server, directory):
+    page.goto(live_server.url + "/")
+    scripts = page.eval_on_selector_all("script[src]", "nodes => nodes.map(n => n.src)")
+    assert any(re.search(r"/static/js/poles_map\.[0-9a-f]{12}\.js$", src) for src in scripts)
+    assert any("leaflet.markercluster." in src for src in scripts), "the plugin, from npm"
+
+
+def test_clusters_are_named_for_screen_readers(page, live_server, directory):
+    from tests.factories import PoleFactory
+
+    PoleFactory.create_batch(3, located=True)  # the same point: one cluster
+    page.goto(live_server.url + "/?departement=44")
+    wait_for_map(page)
+    label = page.get_attribute(".marker-cluster", "aria-label")
+    assert re.fullmatch(r"\d+ pôles", label)
+    assert label == f"{page.inner_text('.marker-cluster span')} pôles"
+
+
+def test_a_visible_message_says_when_the_map_data_fails(page, live_server, directory):
+    page.route(
+        "**/carte/poles.geojson*", lambda route: route.fulfill(status=503, body="indisponible")
+    )
+    page.goto(live_server.url + "/")
+    notice = page.wait_for_selector("[data-map-error]")
+    assert notice.is_visible() and "La liste des résultats reste complète" in notice.inner_text()
+    page.console_errors.clear()  # the browser logs the refused request itself

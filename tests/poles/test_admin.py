@@ -225,12 +225,15 @@ def test_member_admin_lists_and_filters_by_category(client, editor):
     assert Member.objects.count() == 2
 
 
-def test_an_admin_change_shows_at_once_in_the_cached_map_data(client, editor):
-    pole = PoleFactory(located=True, name="Nom d'avant")
+def test_an_admin_change_shows_at_once_in_the_cached_map_data(client, editor, commit):
+    with commit():
+        pole = PoleFactory(located=True, name="Nom d'avant")
     etag = client.get("/carte/poles.geojson")["ETag"]
     data = pole_form_data(name="Nom d'après", slug=pole.slug, commune="Nantes",
                           latitude="47.218630", longitude="-1.553770")  # fmt: skip
-    assert client.post(reverse("admin:poles_pole_change", args=[pole.pk]), data).status_code == 302
+    with commit():
+        response = client.post(reverse("admin:poles_pole_change", args=[pole.pk]), data)
+    assert response.status_code == 302
     response = client.get("/carte/poles.geojson", headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert [f["properties"]["name"] for f in response.json()["features"]] == ["Nom d'après"]

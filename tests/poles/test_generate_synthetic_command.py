@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from poles.imports import poles_import_csv
 from poles.models import Member, Membership, Pole
-from poles.services import poles_import_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,8 @@ def test_generates_synthetic_poles_with_members():
         pole.full_clean()  # points inside France, precision consistent
 
 
-def test_refuses_a_database_with_real_poles(real_csv):
-    poles_import_csv(path=real_csv)
+def test_refuses_a_database_with_real_poles(sample_csv):
+    poles_import_csv(path=sample_csv)
     with pytest.raises(CommandError, match="pôles réels"):
         call_command("generate_synthetic", "--poles", "5", verbosity=0)
     assert not Pole.objects.filter(slug__startswith="synthetique-").exists()

@@ -14,31 +14,31 @@ def run(*args, verbosity=1) -> str:
     return out.getvalue()
 
 
-def test_command_imports_then_says_nothing_changed(real_csv):
-    output = run(str(real_csv))
-    assert "80 créé(s)" in output
-    assert "155 créé(s)" in output
-    assert Pole.objects.count() == 80
-    assert "Aucun changement" in run(str(real_csv))
+def test_command_imports_then_says_nothing_changed(sample_csv):
+    output = run(str(sample_csv))
+    assert "Pôles : 5 créé(s)" in output
+    assert "Liens pôle-membre : 8 créé(s)" in output
+    assert Pole.objects.count() == 5
+    assert "Aucun changement" in run(str(sample_csv))
 
 
-def test_command_dry_run_writes_nothing(real_csv):
-    output = run(str(real_csv), "--dry-run")
+def test_command_dry_run_writes_nothing(sample_csv):
+    output = run(str(sample_csv), "--dry-run")
     assert "[simulation]" in output and "Rien n'a été enregistré" in output
     assert Pole.objects.count() == 0
 
 
-def test_command_verbose_lists_created_poles(real_csv):
-    assert "créé : Les Ecossolies" in run(str(real_csv), verbosity=2)
+def test_command_verbose_lists_created_poles(sample_csv):
+    assert "créé : Pôle d'essai nantais" in run(str(sample_csv), verbosity=2)
 
 
-def test_command_refuses_a_bad_file_with_line_and_column(tmp_path, real_csv):
-    lines = real_csv.read_text(encoding="utf-8").splitlines(keepends=True)
+def test_command_refuses_a_bad_file_with_line_and_column(tmp_path, sample_csv):
+    lines = sample_csv.read_text(encoding="utf-8").splitlines(keepends=True)
     bad = tmp_path / "bad.csv"
     bad.write_text(lines[0] + lines[1].replace(",commune,", ",quartier,", 1), encoding="utf-8")
     with pytest.raises(CommandError) as error:
         run(str(bad))
     message = str(error.value)
     assert "rien n'a été enregistré" in message
-    assert "ligne 2, colonne « location_precision »" in message
+    assert "ligne 2, colonne « precision_localisation »" in message
     assert Pole.objects.count() == 0

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from poles.imports import poles_import_csv
 from poles.models import (
     Approach,
     ApproachAxis,
@@ -18,7 +19,6 @@ from poles.models import (
     StateCall,
     Theme,
 )
-from poles.services import poles_import_csv
 
 
 def territories() -> list[dict]:
@@ -60,8 +60,8 @@ def test_typology_reference_data_exists_after_migrate():
     # Every theme and recognition code the data file uses is known.
     with (Path(settings.BASE_DIR) / "fixtures" / "ptce_poles.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    used_themes = {t for r in rows for t in r["themes"].split(";") if t}
-    used_calls = {c for r in rows for c in r["recognitions"].split(";") if c}
+    used_themes = {t for r in rows for t in r["thematiques"].split(";") if t}
+    used_calls = {c for r in rows for c in r["reconnaissances"].split(";") if c}
     assert used_themes <= set(Theme.objects.values_list("code", flat=True))
     assert used_calls <= set(StateCall.objects.values_list("code", flat=True))
 
@@ -77,20 +77,20 @@ def test_editor_group_exists_with_pole_permissions_only():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migrating_back_refuses_to_cut_poles_from_reference_data(real_csv):
-    poles_import_csv(path=real_csv)
+def test_migrating_back_refuses_to_cut_poles_from_reference_data(sample_csv):
+    created = len(poles_import_csv(path=sample_csv).created)
     try:
         with pytest.raises(RuntimeError, match="Des pôles utilisent ces données de référence"):
             call_command("migrate", "poles", "0002", verbosity=0)
         assert Department.objects.count() == 101
-        assert Pole.objects.count() == 80
+        assert Pole.objects.count() == created
     finally:
         # Migrations after the refused one were reversed: put the schema back for other tests.
         call_command("migrate", verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migrations_go_down_to_zero_and_back(real_csv):
+def test_migrations_go_down_to_zero_and_back(sample_csv):
     call_command("migrate", "poles", "zero", verbosity=0)
     tables = connection.introspection.table_names()
     assert not [t for t in tables if t.startswith("poles_")]
@@ -101,5 +101,5 @@ def test_migrations_go_down_to_zero_and_back(real_csv):
     assert not executor.migration_plan(executor.loader.graph.leaf_nodes())
     assert Department.objects.count() == 101
     assert Group.objects.get(name="éditeur").permissions.exists()
-    # The real data imports again on the rebuilt schema.
-    assert len(poles_import_csv(path=real_csv).created) == 80
+    # Data imports again on the rebuilt schema.
+    assert len(poles_import_csv(path=sample_csv).created) == 5

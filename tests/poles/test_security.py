@@ -32,7 +32,6 @@ PAGE_TYPES = [
     "/accessibilite/",
     "/robots.txt",
     "/sitemap.xml",
-    "/healthz",
     "/admin/login/",
     "/poles/n-existe-pas/",
 ]
@@ -122,6 +121,16 @@ def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok\n"
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_healthz_answers_a_balancer_probing_by_ip_over_plain_http(client, settings):
+    settings.ALLOWED_HOSTS = ["annuaire.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz", headers={"Host": "10.0.0.5"})
+    assert response.status_code == 200 and response.content == b"ok\n"
+    # Every other page still refuses an unknown host.
+    assert client.get("/", headers={"Host": "10.0.0.5"}).status_code == 400
 
 
 def test_database_down_gives_a_clear_503_page():
@@ -130,7 +139,8 @@ def test_database_down_gives_a_clear_503_page():
         "import django, os; django.setup();"
         "from django.test import Client;"
         "c = Client(raise_request_exception=False, HTTP_HOST='annuaire.example.org');"
-        "[print(u, r.status_code, r.get('Retry-After'), 'indisponible' in r.content.decode())"
+        "[print(u, r.status_code, r.get('Retry-After'), 'indisponible' in r.content.decode(),"
+        " r.get('Cache-Control'))"
         " for u in ('/', '/poles/x/', '/carte/poles.geojson', '/healthz')"
         " for r in [c.get(u, secure=True)]]"
     )
@@ -143,10 +153,10 @@ def test_database_down_gives_a_clear_503_page():
         timeout=120,
     )  # fmt: skip
     lines = dict(line.split(" ", 1) for line in result.stdout.strip().splitlines())
-    assert lines["/"] == "503 30 True", result.stdout + result.stderr
-    assert lines["/poles/x/"] == "503 30 True"
-    assert lines["/carte/poles.geojson"] == "503 30 True"
-    assert lines["/healthz"].startswith("503")
+    assert lines["/"].startswith("503 30 True"), result.stdout + result.stderr
+    assert lines["/poles/x/"].startswith("503 30 True")
+    assert lines["/carte/poles.geojson"].startswith("503 30 True")
+    assert lines["/healthz"] == "503 30 True no-store"
     assert "Traceback" not in result.stdout
 
 

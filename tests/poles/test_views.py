@@ -1,5 +1,3 @@
-import csv
-import io
 import json
 import re
 from html import unescape
@@ -9,15 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from poles.models import Approach, LocationPrecision, Member, Pole, Theme
-from poles.services import poles_import_csv
+from poles.schema import schema_fields
 from tests.factories import MemberFactory, MembershipFactory, PoleFactory, department, region
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def imported(real_csv):
-    poles_import_csv(path=real_csv)
 
 
 def make_poles(count: int) -> None:
@@ -151,88 +144,51 @@ def test_map_data_uses_the_same_filters_as_the_list(client):
     assert [f["properties"]["name"] for f in data["features"]] == [breton.name]
 
 
-# --- exports ---------------------------------------------------------------------------------
+# --- open data page -------------------------------------------------------------------------
 
 
-def read_csv(response) -> list[dict]:
-    text = response.content.decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
-def test_csv_export_equals_the_list_for_the_same_filters(client, imported):
-    query = {"region": ["53", "52"], "dynamique": "filiere"}
-    listed = set()
-    page = 1
-    while True:
-        response = client.get("/", {**query, "page": page})
-        listed.update(page_names(response))
-        if not response.context["page"].has_next():
-            break
-        page += 1
-    exported = read_csv(client.get("/donnees/poles.csv", query))
-    assert {row["nom"] for row in exported} == listed
-    assert len(exported) == len(listed) > 0
-
-
-def test_full_csv_export_has_every_published_pole_and_no_contact_data(client, imported):
-    Pole.objects.filter(pk=Pole.objects.first().pk).update(contact_email="personne@example.org")
-    response = client.get("/donnees/poles.csv")
-    assert response["Content-Disposition"].startswith("attachment;")
-    rows = read_csv(response)
-    assert len(rows) == 80
-    assert "personne@example.org" not in response.content.decode("utf-8-sig")
-    ecossolies = next(r for r in rows if r["nom"] == "Les Ecossolies")
-    assert ecossolies["latitude"] == "47.21863"
-    assert ecossolies["charte_labo_ess"] == "inconnu"
-    assert ecossolies["url"].endswith("/poles/les-ecossolies/")
-
-
-def test_csv_export_neutralises_formulas(client):
-    PoleFactory(name='=HYPERLINK("http://evil.example")', summary="+33 1 23 45 67 89")
-    row = read_csv(client.get("/donnees/poles.csv"))[0]
-    assert row["nom"].startswith("'=")
-    assert row["resume"].startswith("'+")
-
-
-def test_geojson_export_keeps_poles_without_location(client):
+def test_open_data_page_documents_every_schema_field_licence_and_selection(client):
     PoleFactory(located=True)
-    PoleFactory(name="Sans lieu")
-    data = json.loads(client.get("/donnees/poles.geojson").content)
-    assert data["licence"] == "Licence Ouverte 2.0"
-    geometries = {f["properties"]["nom"]: f["geometry"] for f in data["features"]}
-    assert geometries["Sans lieu"] is None
-    assert len(geometries) == 2
-
-
-def test_open_data_page_documents_fields_licence_and_selection(client):
-    PoleFactory(located=True)
-    html = client.get("/donnees/", {"region": "52"}).content.decode()
+    html = client.get("/donnees/", {"region": "52", "junk": "1"}).content.decode()
     assert "Licence Ouverte 2.0" in html
-    assert "precision_localisation" in html and "lieu_commun" in html
-    assert "/donnees/poles.csv?region=52" in html
+    for field in schema_fields():
+        assert f"<code>{field.name}</code>" in html
+    assert 'href="/donnees/schema.json"' in html
+    assert "/donnees/poles.csv?region=52" in html and "junk" not in html
     assert "1 pôle" in html
 
 
 # --- pole page -------------------------------------------------------------------------------
 
 
-def test_every_real_pole_page_answers(client, imported):
+def test_every_pole_page_of_the_sample_answers(client, sample_directory):
     for slug in Pole.objects.values_list("slug", flat=True):
         assert client.get(f"/poles/{slug}/").status_code == 200, slug
 
 
-def test_pole_page_shows_what_is_known_and_unknown(client, imported):
-    html = client.get("/poles/les-ecossolies/").content.decode()
-    assert "Association Les Ecossolies" in html
+def test_pole_page_shows_what_is_known_and_unknown(client, sample_directory):
+    html = client.get("/poles/pole-essai-nantais/").content.decode()
+    assert "Association d&#x27;essai nantaise" in html
     assert 'href="/regions/pays-de-la-loire/"' in html
     assert 'href="/departements/loire-atlantique/"' in html
-    assert "multi-activités" in html
-    assert "inconnu : aucune liste publique des signataires" in html
-    assert "Nantes Métropole" in html and "Collectivité territoriale" in html
-    assert "https://ecossolies.fr" in html
-    assert '<link rel="canonical" href="http://testserver/poles/les-ecossolies/">' in html
-    assert 'property="og:title" content="Les Ecossolies"' in html
-    assert "Pôles proches" in html
+    assert "filière" in html
+    assert "signataire (2016)" in html
+    assert "Métropole d&#x27;essai" in html and "Collectivité territoriale" in html
+    assert 'href="https://example.org/nantes"' in html
+    assert '<link rel="canonical" href="http://testserver/poles/pole-essai-nantais/">' in html
+    assert 'property="og:title" content="Pôle d&#x27;essai nantais"' in html
+    unknown = client.get("/poles/pole-essai-breton/").content.decode()
+    assert "inconnu : aucune liste publique des signataires" in unknown
+    assert "non renseigné" in unknown
+
+
+def test_pole_page_never_links_a_stored_script_address(client):
+    pole = PoleFactory(
+        website="javascript:alert(1)", sources="javascript:alert(2) https://ok.example"
+    )
+    html = client.get(pole.get_absolute_url()).content.decode()
+    assert "javascript:" not in html
+    assert 'href="https://ok.example"' in html
 
 
 def test_pole_page_json_ld_is_valid_and_escaped(client):
@@ -276,12 +232,26 @@ def test_region_and_department_pages_list_their_poles(client):
     nantes = PoleFactory(located=True, name="Pôle nantais")
     PoleFactory(approximate=True, name="Pôle du Nord")
     region_page = client.get("/regions/pays-de-la-loire/")
-    assert [p.name for p in region_page.context["poles"]] == [nantes.name]
+    assert page_names(region_page) == [nantes.name]
     assert "Loire-Atlantique (44)" in region_page.content.decode()
     department_page = client.get("/departements/loire-atlantique/")
-    assert [p.name for p in department_page.context["poles"]] == [nantes.name]
-    assert client.get("/departements/nord/").context["poles"][0].name == "Pôle du Nord"
+    assert page_names(department_page) == [nantes.name]
+    assert page_names(client.get("/departements/nord/")) == ["Pôle du Nord"]
     assert client.get("/regions/atlantide/").status_code == 404
+
+
+def test_territory_pages_are_paginated_and_counted_once(client, django_assert_num_queries):
+    for _ in range(25):
+        PoleFactory(located=True)
+    PoleFactory(approximate=True)
+    first = client.get("/regions/pays-de-la-loire/")
+    assert first.context["total"] == 25 and len(page_names(first)) == 20
+    assert "?page=2" in first.content.decode()
+    second = client.get("/regions/pays-de-la-loire/", {"page": "2"})
+    assert len(page_names(second)) == 5
+    assert client.get("/regions/pays-de-la-loire/", {"page": "abc"}).status_code == 200
+    with django_assert_num_queries(7):  # counts come from the cache
+        client.get("/regions/pays-de-la-loire/", {"page": "2"})
 
 
 @pytest.mark.parametrize(
@@ -356,11 +326,13 @@ def count_queries(client, url: str, **params) -> int:
     ],
 )
 def test_query_count_does_not_grow_with_poles(client, django_assert_num_queries, url, params,
-                                              expected):  # fmt: skip
-    make_poles(3)
+                                              expected, commit):  # fmt: skip
+    with commit():
+        make_poles(3)
     with django_assert_num_queries(expected):
         client.get(url, params)
-    make_poles(30)
+    with commit():
+        make_poles(30)
     with django_assert_num_queries(expected):
         client.get(url, params)
 
@@ -378,66 +350,6 @@ def test_pole_page_query_count_does_not_grow_with_members(client, django_assert_
         client.get(pole.get_absolute_url())
     assert Member.objects.count() > 40
     assert pole.location_precision == LocationPrecision.COMMUNE
-
-
-# --- cached map data -------------------------------------------------------------------------
-
-
-def test_map_data_is_served_from_cache_with_etag_and_304(client, django_assert_num_queries):
-    PoleFactory(located=True)
-    first = client.get("/carte/poles.geojson")
-    assert first["ETag"] and first["Last-Modified"]
-    with django_assert_num_queries(1):  # the version row only
-        again = client.get("/carte/poles.geojson")
-    assert again.content == first.content
-    revalidated = client.get("/carte/poles.geojson", headers={"If-None-Match": first["ETag"]})
-    assert revalidated.status_code == 304
-    since = client.get(
-        "/carte/poles.geojson", headers={"If-Modified-Since": first["Last-Modified"]}
-    )
-    assert since.status_code == 304
-
-
-def test_map_data_is_gzipped_for_clients_that_accept_it(client):
-    import gzip
-
-    PoleFactory(located=True)
-    response = client.get("/carte/poles.geojson", headers={"Accept-Encoding": "gzip, br"})
-    assert response["Content-Encoding"] == "gzip"
-    assert "Accept-Encoding" in response["Vary"]
-    assert json.loads(gzip.decompress(response.content))["features"]
-
-
-def test_any_change_invalidates_the_cached_map_data_at_once(client, real_csv, tmp_path):
-    pole = PoleFactory(located=True, name="Avant")
-    etag = client.get("/carte/poles.geojson")["ETag"]
-
-    def names() -> set[str]:
-        return {
-            f["properties"]["name"] for f in client.get("/carte/poles.geojson").json()["features"]
-        }
-
-    pole.name = "Après"
-    pole.save()
-    assert client.get("/carte/poles.geojson", headers={"If-None-Match": etag}).status_code == 200
-    assert names() == {"Après"}
-    pole.themes.add(Theme.objects.get(code="culture"))  # a many-to-many change
-    feature = client.get("/carte/poles.geojson").json()["features"][0]
-    assert feature["properties"]["themes"] == ["culture"]
-    poles_import_csv(path=real_csv)  # the importer
-    assert len(names()) == Pole.objects.published().located().count() > 1
-    Pole.objects.get(pk=pole.pk).delete()
-    assert "Après" not in names()
-
-
-def test_directory_counts_are_cached_until_the_data_changes(client, django_assert_num_queries):
-    make_poles(4)
-    first = client.get("/", {"thematique": "alimentation"})
-    with django_assert_num_queries(11):  # version, page rows and choices; no count, no facet
-        again = client.get("/", {"thematique": "alimentation", "tri": "-nom"})
-    assert again.context["total"] == first.context["total"] == 4
-    PoleFactory().themes.add(Theme.objects.get(code="alimentation"))
-    assert client.get("/", {"thematique": "alimentation"}).context["total"] == 5
 
 
 @pytest.mark.parametrize("url", ["/", "/carte/poles.geojson", "/regions/", "/donnees/poles.csv"])

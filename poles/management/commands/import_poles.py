@@ -1,4 +1,4 @@
-"""Import poles from a CSV file in the format of fixtures/ptce_poles.csv.
+"""Import poles from a CSV file of the data schema (fixtures/ptce_poles.csv, /donnees/schema.json).
 
 The directory is seeded and kept up to date from that file (never from facts typed in code).
 All or nothing: one bad row and nothing is written; the errors name the line and the column.
@@ -6,11 +6,11 @@ All or nothing: one bad row and nothing is written; the errors name the line and
 
 from django.core.management.base import BaseCommand, CommandError
 
-from poles.services import PoleImportError, poles_import_csv
+from poles.imports import PoleImportError, poles_import_csv
 
 
 class Command(BaseCommand):
-    help = "Importe les pôles d'un fichier CSV (format de fixtures/ptce_poles.csv)."
+    help = "Importe les pôles d'un fichier CSV (schéma des données, /donnees/schema.json)."
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="chemin du fichier CSV")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from poles.imports import PoleImportError, poles_import_csv
 from poles.models import (
     CharterStatus,
     LocationPrecision,
@@ -13,41 +14,45 @@ from poles.models import (
     MembershipRole,
     Pole,
 )
-from poles.services import CSV_COLUMNS, PoleImportError, poles_import_csv
+from poles.schema import schema_fields
 from tests.factories import MemberFactory, MembershipFactory, PoleFactory
 
 pytestmark = pytest.mark.django_db
 
+COLUMNS = [f.name for f in schema_fields() if not f.derived]
 VALID_ROW = {
-    "name": "Pôle des Essais",
-    "short_name": "PDE",
-    "carrier": "Association des Essais",
+    "identifiant": "",
+    "nom": "Pôle des Essais",
+    "sigle": "PDE",
+    "structure_porteuse": "Association des Essais",
     "commune": "Nantes",
-    "commune_insee": "44109",
-    "department_code": "44",
+    "code_insee_commune": "44109",
+    "departement_code": "44",
     "region_code": "52",
-    "region": "Pays de la Loire",
     "latitude": "47.21863",
     "longitude": "-1.55377",
-    "location_precision": "commune",
-    "year_created": "2012",
-    "themes": "alimentation;tiers-lieu",
-    "sector": "Alimentation durable",
-    "website": "https://example.org",
-    "impulse": "citoyenne;collectivite",
-    "impulse_note": "collectif d'habitants",
-    "economic_dynamic": "filiere",
-    "economic_dynamic_note": "filière alimentaire",
-    "common_place": "oui",
-    "members": "Association des Essais (ESS enterprise); Nantes Métropole (local authority)",
-    "charter_signatory": "unknown",
-    "recognitions": "aap-2013",
-    "description_fr": "Un pôle d'essai.",
+    "precision_localisation": "commune",
+    "annee_creation": "2012",
+    "stade": "",
+    "thematiques": "alimentation;tiers-lieu",
+    "secteur": "Alimentation durable",
+    "site_web": "https://example.org",
+    "impulsion": "citoyenne;collectivite",
+    "precision_impulsion": "collectif d'habitants",
+    "dynamique_economique": "filiere",
+    "precision_dynamique_economique": "filière alimentaire",
+    "lieu_commun": "oui",
+    "membres": "Association des Essais (entreprise-ess); Nantes Métropole (collectivite)",
+    "charte_labo_ess": "inconnu",
+    "annee_charte": "",
+    "reconnaissances": "aap-2013",
+    "resume": "Un pôle d'essai.",
     "sources": "https://example.org/a https://example.org/b",
+    "derniere_verification": "",
 }
 
 
-def write_csv(path: Path, rows: list[dict], columns=CSV_COLUMNS) -> Path:
+def write_csv(path: Path, rows: list[dict], columns=COLUMNS) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
@@ -83,55 +88,53 @@ def assert_refused(path: Path, line: int | None, column: str | None, text: str) 
     assert matching, f"no error at line {line}, column {column} with {text!r}: {error.value}"
 
 
-# --- the real data ---------------------------------------------------------------------------
+# --- the sample file ------------------------------------------------------------------------
 
 
-def count_file(path: Path) -> tuple[int, int]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    links = sum(len([m for m in r["members"].split(";") if m.strip()]) for r in rows)
-    return len(rows), links
-
-
-def test_real_file_imports_every_pole_and_member_link(real_csv):
-    poles, links = count_file(real_csv)
-    report = poles_import_csv(path=real_csv)
-    assert len(report.created) == Pole.objects.count() == poles == 80
-    assert report.memberships_created == Membership.objects.count() == links == 155
-    assert Pole.objects.published().count() == poles
-    # Unknown stays unknown: every row says "unknown" for the charter, none is turned into "no".
-    assert not Pole.objects.exclude(charter_status=CharterStatus.UNKNOWN).exists()
-    # A blank common_place cell is unknown, not "no".
-    assert not Pole.objects.filter(has_common_place=False).exists()
-    # Poles without a point still belong in the directory.
-    with real_csv.open(encoding="utf-8") as handle:
-        unlocated = sum(1 for r in csv.DictReader(handle) if not r["latitude"])
-    assert Pole.objects.unlocated().count() == unlocated == 19
-
-
-def test_real_file_keeps_region_of_poles_without_department(real_csv):
-    poles_import_csv(path=real_csv)
-    pole = Pole.objects.get(name="Ordi Grand Ouest")
-    assert pole.department is None
-    assert pole.region.name == "Bretagne"
-    assert not Pole.objects.filter(region__isnull=True).exists()
-
-
-def test_second_import_changes_nothing_and_says_so(real_csv):
-    poles_import_csv(path=real_csv)
+def test_second_import_changes_nothing_and_says_so(sample_csv):
+    first = poles_import_csv(path=sample_csv)
     before = database_state()
-    report = poles_import_csv(path=real_csv)
+    report = poles_import_csv(path=sample_csv)
     assert not report.has_changes
-    assert len(report.unchanged) == 80
+    assert len(report.unchanged) == len(first.created)
     assert database_state() == before
 
 
-def test_dry_run_reports_and_writes_nothing(real_csv):
-    report = poles_import_csv(path=real_csv, dry_run=True)
-    assert len(report.created) == 80
+def test_dry_run_reports_and_writes_nothing(sample_csv):
+    report = poles_import_csv(path=sample_csv, dry_run=True)
+    assert len(report.created) == 5
     assert report.dry_run
     assert Pole.objects.count() == 0
     assert Member.objects.count() == 0
+
+
+def test_unknown_stays_unknown(sample_csv):
+    poles_import_csv(path=sample_csv)
+    breton = Pole.objects.get(slug="pole-essai-breton")
+    assert breton.charter_status == CharterStatus.UNKNOWN
+    assert breton.has_common_place is None and breton.stage == ""
+    assert breton.department is None and breton.region.code == "53"
+    nantais = Pole.objects.get(slug="pole-essai-nantais")
+    assert nantais.charter_status == CharterStatus.YES and nantais.charter_year == 2016
+    assert str(nantais.last_verified) == "2026-03-15"
+
+
+def test_the_legacy_header_is_read_through_its_mapping(tmp_path):
+    from poles.imports import LEGACY_COLUMNS
+
+    legacy = {old: VALID_ROW[new] for old, new in LEGACY_COLUMNS.items() if new in VALID_ROW}
+    legacy.update(
+        region="Pays de la Loire",
+        charter_signatory="unknown",
+        members="Association des Essais (ESS enterprise); Nantes Métropole (local authority)",
+    )
+    path = write_csv(tmp_path / "old.csv", [legacy], columns=list(LEGACY_COLUMNS))
+    poles_import_csv(path=path)
+    pole = Pole.objects.get()
+    assert pole.charter_status == CharterStatus.UNKNOWN
+    categories = dict(pole.memberships.values_list("member__name", "member__category"))
+    assert categories["Nantes Métropole"] == MemberCategory.LOCAL_AUTHORITY
+    assert not poles_import_csv(path=write_csv(tmp_path / "p.csv", [VALID_ROW])).has_changes
 
 
 # --- one row, all fields ---------------------------------------------------------------------
@@ -167,7 +170,7 @@ def test_import_records_history_with_the_reason(tmp_path):
 def test_changed_cell_updates_the_pole(tmp_path):
     poles_import_csv(path=write_csv(tmp_path / "p.csv", [VALID_ROW]))
     report = poles_import_csv(
-        path=write_csv(tmp_path / "p.csv", [row(year_created="2013", themes="culture")])
+        path=write_csv(tmp_path / "p.csv", [row(annee_creation="2013", thematiques="culture")])
     )
     assert report.updated == ["Pôle des Essais"]
     pole = Pole.objects.get()
@@ -183,8 +186,8 @@ def test_blank_cells_never_erase_known_values(tmp_path):
     pole.stage = "consolide"
     pole.save()
     blank = row(
-        year_created="", themes="", impulse="", common_place="", latitude="", longitude="",
-        location_precision="aucune", members="", website="",
+        annee_creation="", thematiques="", impulsion="", lieu_commun="", latitude="", longitude="",
+        precision_localisation="aucune", membres="", site_web="",
     )  # fmt: skip
     report = poles_import_csv(path=write_csv(tmp_path / "p.csv", [blank]))
     assert report.unchanged == ["Pôle des Essais"]
@@ -200,7 +203,7 @@ def test_blank_cells_never_erase_known_values(tmp_path):
 def test_import_does_not_republish_a_pole_an_editor_unpublished(tmp_path):
     poles_import_csv(path=write_csv(tmp_path / "p.csv", [VALID_ROW]))
     Pole.objects.update(is_published=False)
-    poles_import_csv(path=write_csv(tmp_path / "p.csv", [row(year_created="2014")]))
+    poles_import_csv(path=write_csv(tmp_path / "p.csv", [row(annee_creation="2014")]))
     assert Pole.objects.get().is_published is False
 
 
@@ -215,15 +218,15 @@ def test_existing_members_are_reused_and_links_kept(tmp_path):
 
 
 def test_a_member_shared_by_two_poles_is_one_member(tmp_path):
-    second = row(name="Second pôle", members="Nantes Métropole (local authority)")
+    second = row(nom="Second pôle", membres="Nantes Métropole (collectivite)")
     poles_import_csv(path=write_csv(tmp_path / "p.csv", [VALID_ROW, second]))
     assert Member.objects.filter(name="Nantes Métropole").get().memberships.count() == 2
 
 
 def test_only_a_region_is_enough(tmp_path):
     regional = row(
-        department_code="", region_code="53", region="Bretagne", latitude="", longitude="",
-        location_precision="aucune", commune="", commune_insee="",
+        departement_code="", region_code="53", region="Bretagne", latitude="", longitude="",
+        precision_localisation="aucune", commune="", code_insee_commune="",
     )  # fmt: skip
     poles_import_csv(path=write_csv(tmp_path / "p.csv", [regional]))
     pole = Pole.objects.get()
@@ -238,72 +241,76 @@ def test_only_a_region_is_enough(tmp_path):
 @pytest.mark.parametrize(
     ("changes", "column", "text"),
     [
-        ({"themes": "alimentation;cuisine"}, "themes", "code inconnu « cuisine »"),
-        ({"impulse": "filiere"}, "impulse", "code inconnu « filiere »"),
-        ({"economic_dynamic": "mutualisation"}, "economic_dynamic", "code inconnu"),
-        ({"recognitions": "aap-2099"}, "recognitions", "code inconnu « aap-2099 »"),
-        ({"department_code": "99"}, "department_code", "code de département inconnu"),
+        ({"thematiques": "alimentation;cuisine"}, "thematiques", "code inconnu « cuisine »"),
+        ({"impulsion": "filiere"}, "impulsion", "code inconnu « filiere »"),
+        ({"dynamique_economique": "mutualisation"}, "dynamique_economique", "code inconnu"),
+        ({"reconnaissances": "aap-2099"}, "reconnaissances", "code inconnu « aap-2099 »"),
+        ({"departement_code": "99"}, "departement_code", "code de département inconnu"),
         ({"region_code": "53"}, "region_code", "n'est pas dans la région"),
-        ({"region": "Atlantide"}, "region", "région inconnue"),
-        ({"location_precision": "rue"}, "location_precision", "valeur inconnue"),
-        ({"common_place": "peut-être"}, "common_place", "valeur inconnue"),
-        ({"charter_signatory": "non-connu"}, "charter_signatory", "valeur inconnue"),
+        ({"stade": "fini"}, "stade", "valeur inconnue"),
+        ({"identifiant": "Pas Un Slug"}, "identifiant", "forme attendue"),
+        ({"annee_charte": "2016"}, "annee_charte", "signataire"),
+        ({"derniere_verification": "2026-02-30"}, "derniere_verification", "n'existe pas"),
+        ({"precision_localisation": "rue"}, "precision_localisation", "valeur inconnue"),
+        ({"lieu_commun": "peut-être"}, "lieu_commun", "valeur inconnue"),
+        ({"charte_labo_ess": "non-connu"}, "charte_labo_ess", "valeur inconnue"),
         ({"latitude": "91"}, "latitude", "hors de l'intervalle"),
         ({"longitude": "-200.5"}, "longitude", "hors de l'intervalle"),
         ({"latitude": "abc"}, "latitude", "n'est pas un nombre"),
         ({"latitude": "-1.55377", "longitude": "47.21863"}, "latitude", "hors de France"),
         ({"longitude": ""}, "longitude", "vont ensemble"),
-        ({"year_created": "deux mille"}, "year_created", "n'est pas une année"),
-        ({"year_created": "1492"}, "year_created", "1900"),
-        ({"name": ""}, "name", "obligatoire"),
-        ({"name": "x" * 201}, "name", "200"),
-        ({"website": "pas une adresse"}, "website", "URL"),
-        ({"sources": "https://ok.example notaurl"}, "sources", "« notaurl »"),
-        ({"commune_insee": "4410"}, "commune_insee", "5 caractères"),
-        ({"members": "Sans type"}, "members", "Nom (type)"),
-        ({"members": "Membre (cooperative)"}, "members", "Nom (type)"),
-        ({"members": "A (SME); a (SME)"}, "members", "membre en double"),
+        ({"annee_creation": "deux mille"}, "annee_creation", "nombre entier"),
+        ({"annee_creation": "1492"}, "annee_creation", "1900"),
+        ({"nom": ""}, "nom", "obligatoire"),
+        ({"nom": "x" * 201}, "nom", "200"),
+        ({"site_web": "pas une adresse"}, "site_web", "adresse web valide"),
+        ({"site_web": "javascript:alert(1)"}, "site_web", "adresse web valide"),
+        ({"sources": "https://ok.example notaurl"}, "sources", "notaurl"),
+        ({"code_insee_commune": "4410"}, "code_insee_commune", "forme attendue"),
+        ({"membres": "Sans type"}, "membres", "Nom (catégorie)"),
+        ({"membres": "Membre (cooperative)"}, "membres", "Nom (catégorie)"),
+        ({"membres": "A (pme); a (pme)"}, "membres", "membre en double"),
     ],
 )
 def test_bad_row_is_refused_with_line_and_column(tmp_path, changes, column, text):
-    path = write_csv(tmp_path / "p.csv", [row(name="Premier pôle"), row(**changes)])
+    path = write_csv(tmp_path / "p.csv", [row(nom="Premier pôle"), row(**changes)])
     assert_refused(path, 3, column, text)
 
 
 def test_every_bad_row_is_reported_at_once(tmp_path):
     path = write_csv(
         tmp_path / "p.csv",
-        [row(themes="zzz"), row(name="B", department_code="00"), row(name="C")],
+        [row(thematiques="zzz"), row(nom="B", departement_code="00"), row(nom="C")],
     )
     with pytest.raises(PoleImportError) as error:
         poles_import_csv(path=path)
     assert {(e.line, e.column) for e in error.value.errors} == {
-        (2, "themes"),
-        (3, "department_code"),
+        (2, "thematiques"),
+        (3, "departement_code"),
     }
     assert Pole.objects.count() == 0
 
 
 def test_duplicate_pole_is_refused(tmp_path):
-    path = write_csv(tmp_path / "p.csv", [VALID_ROW, row(name="pôle des essais")])
-    assert_refused(path, 3, "name", "figure déjà ligne 2")
+    path = write_csv(tmp_path / "p.csv", [VALID_ROW, row(nom="pôle des essais")])
+    assert_refused(path, 3, "nom", "figure déjà ligne 2")
 
 
 def test_member_with_two_categories_is_refused(tmp_path):
-    second = row(name="Second pôle", members="Nantes Métropole (SME)")
+    second = row(nom="Second pôle", membres="Nantes Métropole (pme)")
     path = write_csv(tmp_path / "p.csv", [VALID_ROW, second])
-    assert_refused(path, 3, "members", "ligne 2")
+    assert_refused(path, 3, "membres", "ligne 2")
 
 
 def test_missing_column_is_refused(tmp_path):
-    columns = [c for c in CSV_COLUMNS if c != "themes"]
+    columns = [c for c in COLUMNS if c != "thematiques"]
     path = write_csv(tmp_path / "p.csv", [VALID_ROW], columns=columns)
-    assert_refused(path, 1, None, "colonnes manquantes : themes")
+    assert_refused(path, 1, None, "colonnes manquantes : thematiques")
 
 
 def test_unknown_column_is_refused(tmp_path):
     path = tmp_path / "p.csv"
-    write_csv(path, [VALID_ROW], columns=[*CSV_COLUMNS, "thèmes"])
+    write_csv(path, [VALID_ROW], columns=[*COLUMNS, "thèmes"])
     assert_refused(path, 1, None, "colonnes inconnues : thèmes")
 
 
@@ -311,11 +318,11 @@ def test_row_with_wrong_number_of_fields_is_refused(tmp_path):
     path = write_csv(tmp_path / "p.csv", [VALID_ROW])
     with path.open("a", encoding="utf-8") as handle:
         handle.write("Pôle tronqué,PT,porteur\n")
-    assert_refused(path, 3, None, "3 champs au lieu de 25")
+    assert_refused(path, 3, None, f"3 champs au lieu de {len(COLUMNS)}")
 
 
 def test_wrong_encoding_is_refused(tmp_path):
-    path = write_csv(tmp_path / "utf8.csv", [VALID_ROW, row(name="Écopôle")])
+    path = write_csv(tmp_path / "utf8.csv", [VALID_ROW, row(nom="Écopôle")])
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", errors="replace"))
     assert_refused(latin1, 2, None, "UTF-8")
@@ -340,6 +347,6 @@ def test_missing_file_is_refused(tmp_path):
 
 
 def test_a_late_bad_row_rolls_back_earlier_rows(tmp_path):
-    rows = [row(name=f"Pôle {n}") for n in range(5)] + [row(name="Dernier", latitude="999")]
+    rows = [row(nom=f"Pôle {n}") for n in range(5)] + [row(nom="Dernier", latitude="999")]
     assert_refused(write_csv(tmp_path / "p.csv", rows), 7, "latitude", "intervalle")
     assert Pole.objects.count() == 0

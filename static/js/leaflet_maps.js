@@ -1,0 +1,22 @@
+// Starts every map of the page the way django-leaflet's {% leaflet_map %} does, without an
+// inline script: the options come from json_script, L.Map.djangoMap fires "map:init", and the
+// behaviour files (poles_map.js, admin_point_map.js) listen to that event.
+(function () {
+  "use strict";
+
+  function start() {
+    if (typeof L === "undefined" || !L.Map.djangoMap) return;
+    document.querySelectorAll("[data-leaflet-map]").forEach(function (container) {
+      var optionsNode = document.getElementById(container.dataset.leafletMap);
+      if (!optionsNode) return;
+      L.Map.djangoMap(container.id, {
+        djoptions: JSON.parse(optionsNode.textContent),
+        globals: false,
+        callback: function () {},
+      });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,153 @@
+"""Cached counts, map data and exports: keyed by validated selections, renewed after commits."""
+
+import gzip
+import json
+
+import pytest
+
+from poles.caching import directory_version
+from poles.imports import poles_import_csv
+from poles.models import Pole, Theme
+from tests.factories import PoleFactory, department, region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_regions():
+    breton = PoleFactory(name="Breton", located=True, department=department("35"),
+                         region=region("53"))  # fmt: skip
+    breton.themes.add(Theme.objects.get(code="alimentation"))
+    PoleFactory(name="Nantais", located=True)
+    return breton
+
+
+def listed(response) -> list[str]:
+    return [pole.name for pole in response.context["page"]]
+
+
+def map_names(client, **params) -> list[str]:
+    data = client.get("/carte/poles.geojson", params).json()
+    return sorted(f["properties"]["name"] for f in data["features"])
+
+
+def csv_names(client, query: str) -> list[str]:
+    text = client.get(f"/donnees/poles.csv?{query}").content.decode("utf-8-sig")
+    return sorted(line.split(",")[1] for line in text.splitlines()[1:])
+
+
+def test_a_crafted_parameter_cannot_poison_another_selection(client, two_regions):
+    # One visit with an encoded "&" inside a value (an invalid region, ignored)...
+    crafted = "region=53%26thematique%3Dalimentation"
+    assert client.get(f"/?{crafted}").context["total"] == 2
+    client.get(f"/carte/poles.geojson?{crafted}")
+    client.get(f"/donnees/poles.csv?{crafted}")
+    # ...must not change what the real selection shows, for the page, the map and the export.
+    real = client.get("/?region=53&thematique=alimentation")
+    assert real.context["total"] == 1 and listed(real) == ["Breton"]
+    assert "1 pôle trouvé" in real.content.decode()
+    assert map_names(client, region="53", thematique="alimentation") == ["Breton"]
+    assert csv_names(client, "region=53&thematique=alimentation") == ["Breton"]
+
+
+def test_invalid_and_unknown_parameters_share_the_entry_of_the_valid_selection(client, two_regions):
+    from django.core.cache import cache
+
+    client.get("/", {"region": "53"})
+    keys = set(cache._cache)  # the local-memory cache of the tests
+    for junk in ({"utm": "1"}, {"utm": "2", "region": ["53", "53"]}, {"departement": "zz"},
+                 {"tri": "-nom"}, {"page": "3"}):  # fmt: skip
+        client.get("/", {"region": "53", **junk})
+    assert set(cache._cache) == keys
+
+
+def test_map_data_url_of_the_page_leaves_out_the_sort_order(client, two_regions):
+    html = client.get("/", {"tri": "-nom", "region": "53", "zzz": "1"}).content.decode()
+    assert 'data-geojson-url="/carte/poles.geojson?region=53"' in html
+    etags = {client.get("/carte/poles.geojson", {"region": "53", **extra})["ETag"]
+             for extra in ({}, {"tri": "-nom"}, {"junk": "x"})}  # fmt: skip
+    assert len(etags) == 1
+
+
+def test_every_entry_expires(client, two_regions, settings):
+    from django.core.cache import cache
+
+    settings.PTCE_CACHE_SECONDS = 60
+    client.get("/")
+    client.get("/carte/poles.geojson")
+    client.get("/donnees/poles.csv")
+    expiries = cache._expire_info.values()
+    assert expiries and all(expiry is not None for expiry in expiries)
+
+
+def test_map_data_is_served_from_cache_with_etag_and_304(client, django_assert_num_queries):
+    PoleFactory(located=True)
+    first = client.get("/carte/poles.geojson")
+    assert first["ETag"] and first["Last-Modified"]
+    with django_assert_num_queries(1):  # the version row only
+        again = client.get("/carte/poles.geojson")
+    assert again.content == first.content
+    revalidated = client.get("/carte/poles.geojson", headers={"If-None-Match": first["ETag"]})
+    assert revalidated.status_code == 304
+    since = client.get(
+        "/carte/poles.geojson", headers={"If-Modified-Since": first["Last-Modified"]}
+    )
+    assert since.status_code == 304
+
+
+def test_map_data_is_gzipped_for_clients_that_accept_it(client):
+    PoleFactory(located=True)
+    response = client.get("/carte/poles.geojson", headers={"Accept-Encoding": "gzip, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert json.loads(gzip.decompress(response.content))["features"]
+
+
+def test_any_committed_change_renews_the_cached_map_data(client, sample_csv, commit):
+    with commit():
+        pole = PoleFactory(located=True, name="Avant")
+    etag = client.get("/carte/poles.geojson")["ETag"]
+    with commit():
+        pole.name = "Après"
+        pole.save()
+    assert client.get("/carte/poles.geojson", headers={"If-None-Match": etag}).status_code == 200
+    assert map_names(client) == ["Après"]
+    with commit():
+        pole.themes.add(Theme.objects.get(code="culture"))  # a many-to-many change
+    feature = client.get("/carte/poles.geojson").json()["features"][0]
+    assert feature["properties"]["themes"] == ["culture"]
+    with commit():
+        poles_import_csv(path=sample_csv)  # the importer
+    assert len(map_names(client)) == Pole.objects.published().located().count() > 1
+    with commit():
+        Pole.objects.get(pk=pole.pk).delete()
+    assert "Après" not in map_names(client)
+
+
+def test_a_transaction_bumps_the_version_once_after_commit(
+    sample_csv, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    connection.run_on_commit.clear()  # the test transaction's earlier writes (see `commit`)
+    before = directory_version().number
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        poles_import_csv(path=sample_csv)  # hundreds of writes, one transaction
+    assert directory_version().number == before  # nothing before the commit
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert directory_version().number == before + 1
+
+
+def test_directory_counts_are_cached_until_the_data_changes(
+    client, django_assert_num_queries, commit
+):
+    for _ in range(4):
+        PoleFactory().themes.add(Theme.objects.get(code="alimentation"))
+    first = client.get("/", {"thematique": "alimentation"})
+    with django_assert_num_queries(11):  # version, page rows and choices; no count, no facet
+        again = client.get("/", {"thematique": "alimentation", "tri": "-nom"})
+    assert again.context["total"] == first.context["total"] == 4
+    with commit():
+        PoleFactory().themes.add(Theme.objects.get(code="alimentation"))
+    assert client.get("/", {"thematique": "alimentation"}).context["total"] == 5
