@@ -169,6 +169,19 @@ ABOUT_APPROACHES = Guide(
 )
 
 
+def _approach_filter(label, axis: str) -> FacetFilter:
+    """The filter of one axis of approaches (the common place has its own field)."""
+    return FacetFilter(
+        label=label,
+        choices=_approach_choices(axis),
+        method="filter_approaches",
+        facet=Facet(
+            "approach__code", through=_through("approaches"), condition=Q(approach__axis=axis)
+        ),
+        guide=ABOUT_APPROACHES,
+    )
+
+
 class PoleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
@@ -177,28 +190,8 @@ class PoleFilter(django_filters.FilterSet):
         help_text=_("Nom, sigle, structure porteuse, commune ou membre ; accents et majuscules "
                     "ignorés."),
     )  # fmt: skip
-    impulsion = FacetFilter(
-        label=_("Impulsion"),
-        choices=_approach_choices(ApproachAxis.IMPULSE),
-        method="filter_approaches",
-        facet=Facet(
-            "approach__code",
-            through=_through("approaches"),
-            condition=Q(approach__axis=ApproachAxis.IMPULSE),
-        ),
-        guide=ABOUT_APPROACHES,
-    )
-    dynamique = FacetFilter(
-        label=_("Dynamique économique"),
-        choices=_approach_choices(ApproachAxis.ECONOMIC_DYNAMIC),
-        method="filter_approaches",
-        facet=Facet(
-            "approach__code",
-            through=_through("approaches"),
-            condition=Q(approach__axis=ApproachAxis.ECONOMIC_DYNAMIC),
-        ),
-        guide=ABOUT_APPROACHES,
-    )
+    impulsion = _approach_filter(_("Impulsion"), ApproachAxis.IMPULSE)
+    dynamique = _approach_filter(_("Dynamique économique"), ApproachAxis.ECONOMIC_DYNAMIC)
     lieu_commun = FacetFilter(
         label=_("Lieu commun"),
         choices=Answer.choices,

@@ -2,7 +2,7 @@ from django import forms
 from django.db import models
 from django.templatetags.static import static
 
-from poles.models import Pole
+from poles.models import LocationPrecision, Pole
 
 
 def https_formfield(db_field, **kwargs):
@@ -52,7 +52,13 @@ class PoleAdminForm(forms.ModelForm):
         widgets = {
             "latitude": PointMapWidget(attrs={"step": "0.000001", "data-point-latitude": ""}),
             "longitude": forms.NumberInput(attrs={"step": "0.000001", "data-point-longitude": ""}),
-            "location_precision": forms.Select(attrs={"data-point-precision": ""}),
+            "location_precision": forms.Select(
+                attrs={
+                    "data-point-precision": "",
+                    "data-precision-none": LocationPrecision.NONE,
+                    "data-precision-default": LocationPrecision.COMMUNE,
+                }
+            ),
             "sources": forms.Textarea(attrs={"rows": 4}),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }

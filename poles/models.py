@@ -436,6 +436,18 @@ class Pole(models.Model):
             raise ValidationError(errors)
 
     @property
+    def is_charter_unknown(self) -> bool:
+        return self.charter_status == CharterStatus.UNKNOWN
+
+    def approaches_with_notes(self) -> list[tuple[Approach, str]]:
+        """Each approach of the pole with the sources' words on its axis."""
+        notes = {
+            ApproachAxis.IMPULSE: self.impulse_note,
+            ApproachAxis.ECONOMIC_DYNAMIC: self.economic_dynamic_note,
+        }
+        return [(approach, notes.get(approach.axis, "")) for approach in self.approaches.all()]
+
+    @property
     def is_located(self) -> bool:
         return self.latitude is not None
 

@@ -33,7 +33,9 @@
       latInput.value = latlng.lat.toFixed(digits);
       lonInput.value = latlng.lng.toFixed(digits);
       // A point placed on a pole marked "not located" becomes a commune point by default.
-      if (precisionSelect && precisionSelect.value === "aucune") precisionSelect.value = "commune";
+      if (precisionSelect && precisionSelect.value === precisionSelect.dataset.precisionNone) {
+        precisionSelect.value = precisionSelect.dataset.precisionDefault;
+      }
       latInput.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
@@ -70,7 +72,7 @@
       clearButton.addEventListener("click", function () {
         latInput.value = "";
         lonInput.value = "";
-        if (precisionSelect) precisionSelect.value = "aucune";
+        if (precisionSelect) precisionSelect.value = precisionSelect.dataset.precisionNone;
         syncFromInputs();
       });
     }

@@ -128,3 +128,39 @@ def test_invalid_values_are_reported_and_ignored(poles, query):
     assert not filterset.is_valid()
     assert filterset.errors
     assert filterset.qs.count() == 3
+
+
+# --- facets: each option's count is the number of poles that option gives ---------------------
+
+
+def facet_counts(query: str) -> dict[str, dict[str, int]]:
+    filterset = PoleFilter(QueryDict(query), queryset=Pole.objects.published())
+    return filterset.facet_counts(Pole.objects.published())
+
+
+@pytest.mark.parametrize("context", ["", "region=52&region=53", "thematique=alimentation"])
+def test_every_facet_count_is_what_its_option_gives(sample_directory, context):
+    """For each option of each faceted filter (lieu commun, member categories, unknown stage...),
+    the count shown is the number of poles that checking it gives, with the other filters."""
+    counts = facet_counts(context)
+    checked = 0
+    for name in PoleFilter.facet_names():
+        for value, _label in PoleFilter.base_filters[name].field.choices:
+            others = "&".join(p for p in context.split("&") if p and not p.startswith(name + "="))
+            query = f"{others}&{name}={value}" if others else f"{name}={value}"
+            expected = len(names(query))
+            assert counts[name].get(value, 0) == expected, (name, value, context)
+            checked += expected
+    assert checked > 0
+
+
+def test_facets_count_unknown_answers_and_member_categories(sample_directory):
+    nantais = Pole.objects.get(slug="pole-essai-nantais")
+    MembershipFactory(pole=nantais, member=MemberFactory(category=MemberCategory.LOCAL_AUTHORITY))
+    counts = facet_counts("")
+    assert counts["lieu_commun"] == {"oui": 1, "non": 1, "inconnu": 3}
+    assert counts["stade"]["inconnu"] == 1
+    assert counts["charte"] == {"oui": 1, "non": 1, "inconnu": 3}
+    # A pole with two members of one category counts once for it.
+    assert counts["categorie"]["collectivite"] == 2
+    assert counts["categorie"]["recherche"] == 1
