@@ -3,7 +3,9 @@ restart of the app server and admin writes in the middle; prints its figures and
 error or lost write.
 
 wrk: 30 s, 64 connections in all (32 on the home page, 32 on the map data). Meanwhile an editor
-publishes and unpublishes a pole through the admin, and gunicorn is reloaded (SIGHUP).
+publishes and unpublishes a pole through the admin, gunicorn is reloaded (SIGHUP), and an
+attacker behind the same (simulated) reverse proxy hammers the login with the editor's user name
+and with many user names: the attacker's address is locked out (429), the editor never is.
 """
 
 from __future__ import annotations
@@ -49,11 +51,18 @@ def wrk(url: str, connections: int) -> dict:
     return figures
 
 
-class Editor:
-    """An editor in the admin, through the real server, toggling a pole's publication."""
+PROXY_HOP = "X-Forwarded-For"
 
-    def __init__(self, base: str):
+
+class Editor:
+    """An editor in the admin, through the real server, toggling a pole's publication.
+
+    Requests carry the header our one (simulated) reverse proxy adds: the client's address.
+    """
+
+    def __init__(self, base: str, address: str = "203.0.113.10", spoofed: str = ""):
         self.base = base
+        self.forwarded = f"{spoofed}, {address}" if spoofed else address
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.ok = 0
@@ -66,7 +75,8 @@ class Editor:
     def post(self, path: str, data: dict) -> int:
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf()}).encode()
         request = urllib.request.Request(self.base + path, data=body,
-                                         headers={"Referer": self.base + path})  # fmt: skip
+                                         headers={"Referer": self.base + path,
+                                                  PROXY_HOP: self.forwarded})  # fmt: skip
         try:
             return self.opener.open(request, timeout=10).status
         except urllib.error.HTTPError as error:
@@ -74,16 +84,24 @@ class Editor:
         except OSError:
             return 0
 
-    def log_in(self) -> None:
-        self.opener.open(self.base + "/admin/login/", timeout=10).read()
-        self.post("/admin/login/", {"username": EDITOR[0], "password": EDITOR[1],
-                                    "next": "/admin/"})  # fmt: skip
+    def get(self, path: str) -> str:
+        request = urllib.request.Request(self.base + path, headers={PROXY_HOP: self.forwarded})
+        with self.opener.open(request, timeout=10) as response:
+            return response.url
+
+    def log_in(self, username: str = EDITOR[0], password: str = EDITOR[1]) -> int:
+        self.get("/admin/login/")
+        return self.post("/admin/login/", {"username": username, "password": password,
+                                           "next": "/admin/"})  # fmt: skip
+
+    def is_logged_in(self) -> bool:
+        return not self.get("/admin/").split("?")[0].endswith("/admin/login/")
 
     def toggle(self, pole_id: int, stop: threading.Event) -> None:
         self.log_in()
         action = "unpublish"
         while not stop.is_set():
-            self.opener.open(self.base + "/admin/poles/pole/", timeout=10).read()
+            self.get("/admin/poles/pole/")
             status = self.post(
                 "/admin/poles/pole/", {"action": action, "_selected_action": str(pole_id)}
             )
@@ -96,11 +114,29 @@ class Editor:
             time.sleep(0.2)
 
 
+class Attacker:
+    """Wrong passwords for the editor's name, then one password for many names, from one
+    address behind the proxy, with spoofed X-Forwarded-For entries in front of it."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.statuses: list[int] = []
+
+    def run(self, stop: threading.Event) -> None:
+        attempt = 0
+        while not stop.is_set():
+            username = EDITOR[0] if attempt < 8 else f"compte{attempt}"
+            client = Editor(self.base, address="198.51.100.66", spoofed=f"10.0.{attempt}.1")
+            self.statuses.append(client.log_in(username, "Printemps2026!"))
+            attempt += 1
+            time.sleep(0.3)
+
+
 def main() -> None:
     name = "ptce_load"
     env = {**os.environ, "DATABASE_URL": f"{PG_SERVER}/{name}", "DJANGO_DEBUG": "false",
            "DJANGO_SECRET_KEY": "load-test-only", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-           "DJANGO_HTTPS": "false", "DJANGO_LOG_LEVEL": "WARNING",
+           "DJANGO_HTTPS": "false", "DJANGO_LOG_LEVEL": "WARNING", "PTCE_PROXY_COUNT": "1",
            "DJANGO_SUPERUSER_PASSWORD": EDITOR[1]}  # fmt: skip
     import psycopg
 
@@ -121,6 +157,8 @@ def main() -> None:
     editor = Editor(server.url)
     stop = threading.Event()
     writer = threading.Thread(target=editor.toggle, args=(pole_id, stop))
+    attacker = Attacker(server.url)
+    attacks = threading.Thread(target=attacker.run, args=(stop,))
     results = {}
     loads = [
         threading.Thread(target=lambda: results.update(home=wrk(server.url + "/", 32))),
@@ -129,6 +167,7 @@ def main() -> None:
     ]  # fmt: skip
     try:
         writer.start()
+        attacks.start()
         for thread in loads:
             thread.start()
         time.sleep(DURATION / 3)
@@ -138,6 +177,11 @@ def main() -> None:
             thread.join()
         stop.set()
         writer.join()
+        attacks.join()
+        # After all that, the editor logs in again from their own address.
+        again = Editor(server.url)
+        again.log_in()
+        editor_still_in = again.is_logged_in()
     finally:
         server.stop()
 
@@ -159,7 +203,16 @@ def main() -> None:
         f"écritures admin réussies {editor.ok}, échouées {editor.failed}, "
         f"enregistrées dans l'historique {recorded}, état final publié={published}"
     )
+    locked = attacker.statuses.count(429)
+    print(
+        f"connexions de l'attaquant {len(attacker.statuses)}, refusées (429) {locked} ; "
+        f"l'éditeur se reconnecte : {'oui' if editor_still_in else 'non'}"
+    )
     problems = []
+    if not locked or attacker.statuses[-1] != 429:
+        problems.append("l'adresse de l'attaquant n'a pas été bloquée")
+    if not editor_still_in:
+        problems.append("l'éditeur a été bloqué par un autre")
     for label, figures in results.items():
         if figures["errors"] or figures["non_2xx"] or not figures.get("requests"):
             problems.append(f"{label} : erreurs pendant la charge")

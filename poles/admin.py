@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseBadRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from poles.db_functions import folded_contains
@@ -21,6 +24,51 @@ from poles.models import (
 
 # Editors typing "ecossolies.fr" mean https (see poles.forms.https_formfield).
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
+class HardenedAdminMixin:
+    """What a staff member's typing or a crafted link can send stays a 4xx, never a 500.
+
+    NUL bytes are refused for every view by poles.security.RequestSanityMiddleware; here, the
+    admin's own openings: regular-expression lookups in the query string (PostgreSQL refuses an
+    invalid pattern with an error) and action selections that are not primary keys.
+    """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.rsplit("__", 1)[-1] in ("regex", "iregex"):
+            return False  # DisallowedModelAdminLookup: a 400
+        return super().lookup_allowed(lookup, value, request)
+
+    def response_action(self, request, queryset):
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.to_python(value)
+        except ValidationError:
+            return HttpResponseBadRequest("Sélection invalide : ces éléments n'existent pas.")
+        return super().response_action(request, queryset)
+
+    def _is_key(self, model, value: str) -> bool:
+        try:
+            model._meta.pk.to_python(unquote(value))
+        except ValidationError:
+            return False
+        return True
+
+    # django-simple-history filters by the raw ids: anything but a key would reach the query.
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._is_key(self.model, object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        history = getattr(self.model, "history", None)
+        if not self._is_key(self.model, object_id) or (
+            history is not None and not self._is_key(history.model, version_id)
+        ):
+            raise Http404("Cette version n'existe pas.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class AccentInsensitiveSearchMixin:
@@ -44,7 +92,7 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(Pole)
-class PoleAdmin(SimpleHistoryAdmin):
+class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
     form = PoleAdminForm
     inlines = [MembershipInline]
     list_display = [
@@ -173,8 +221,11 @@ class PoleAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         # Membership changes are recorded on their own table: show them with the pole's history.
+        pole = self.get_object(request, unquote(object_id))
+        if pole is None:  # not a pole: the admin says so
+            return super().history_view(request, object_id, extra_context=extra_context)
         membership_history = (
-            Membership.history.filter(pole_id=object_id)
+            Membership.history.filter(pole_id=pole.pk)
             .select_related("history_user", "member")
             .order_by("-history_date")
         )
@@ -183,7 +234,7 @@ class PoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+class MemberAdmin(HardenedAdminMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "category", "commune", "pole_count"]
     list_filter = ["category"]
     search_fields = ["name"]
@@ -207,13 +258,13 @@ class MemberAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["label", "code"]
     search_fields = ["label", "code"]
     prepopulated_fields = {"code": ["label"]}
 
 
-class ReadOnlyReferenceAdmin(admin.ModelAdmin):
+class ReadOnlyReferenceAdmin(HardenedAdminMixin, admin.ModelAdmin):
     """Reference data kept by migrations: visible to editors, changed only through code."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

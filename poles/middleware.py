@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import leaflet
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 HEALTH_PATH = "/healthz"
 
@@ -84,3 +85,16 @@ class ContentSecurityPolicyMiddleware:
             )
         response.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """whitenoise, minus the manifest of the fingerprinted names (staticfiles.json).
+
+    The manifest is for the app to find files, not for visitors: it would list every static
+    file the site has, used or not. A request for it gets the site's 404.
+    """
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == f"{self.static_prefix}staticfiles.json":
+            return self.get_response(request)
+        return super().__call__(request)

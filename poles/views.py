@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from poles.caching import CachedBody, cached_body, cached_value
@@ -34,6 +33,7 @@ from poles.models import (
     Theme,
 )
 from poles.schema import SCHEMA_PATH, schema_fields
+from poles.security import read_only
 from poles.selectors import (
     directory_last_updated,
     pole_facet_counts,
@@ -84,7 +84,7 @@ def _page(request: HttpRequest, filterset: PoleFilter, total: int):
     return page, links
 
 
-@require_safe
+@read_only
 @vary_on_headers(FRAGMENT_HEADER)
 def pole_list(request: HttpRequest) -> HttpResponse:
     filterset = pole_filter_published(data=request.GET)
@@ -113,7 +113,7 @@ def pole_list(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/pole_list.html", context)
 
 
-@require_safe
+@read_only
 def pole_map_data(request: HttpRequest) -> HttpResponse:
     filterset = pole_filter_published(data=request.GET)
 
@@ -148,7 +148,7 @@ def _set_validators(response: HttpResponse, body: CachedBody) -> None:
     response["Last-Modified"] = http_date(body.last_modified.timestamp())
 
 
-@require_safe
+@read_only
 def pole_detail(request: HttpRequest, slug: str) -> HttpResponse:
     pole = pole_get_published(slug=slug)
     if pole is None:
@@ -167,12 +167,12 @@ def pole_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "poles/pole_detail.html", context)
 
 
-@require_safe
+@read_only
 def region_list(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/region_list.html", {"regions": region_list_with_counts()})
 
 
-@require_safe
+@read_only
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
     departments = region.departments.annotate(
@@ -181,7 +181,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _territory_page(request, region, {"region": [region.code]}, departments=departments)
 
 
-@require_safe
+@read_only
 def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
     department = get_object_or_404(Department.objects.select_related("region"), slug=slug)
     return _territory_page(request, department, {"departement": [department.code]})
@@ -211,7 +211,7 @@ def _territory_page(request, territory, filters: dict, departments=None) -> Http
     )
 
 
-@require_safe
+@read_only
 def about(request: HttpRequest) -> HttpResponse:
     approaches = {axis: [] for axis in ApproachAxis}
     for approach in Approach.objects.all():
@@ -225,7 +225,7 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/about.html", context)
 
 
-@require_safe
+@read_only
 def open_data(request: HttpRequest) -> HttpResponse:
     filterset = pole_filter_published(data=request.GET)
     context = {
@@ -240,7 +240,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/open_data.html", context)
 
 
-@require_safe
+@read_only
 def data_schema(request: HttpRequest) -> FileResponse:
     """The Table Schema of the data, as it is in the repository."""
     response = FileResponse(SCHEMA_PATH.open("rb"), content_type="application/schema+json")
@@ -269,14 +269,14 @@ def _export_response(request: HttpRequest, *, extension: str, content_type: str,
     return response
 
 
-@require_safe
+@read_only
 def export_csv(request: HttpRequest) -> HttpResponse:
     return _export_response(
         request, extension="csv", content_type="text/csv; charset=utf-8", render_rows=rows_to_csv
     )
 
 
-@require_safe
+@read_only
 def export_geojson(request: HttpRequest) -> HttpResponse:
     def render_rows(rows: list[dict]) -> bytes:
         return rows_to_geojson(
@@ -293,17 +293,17 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@read_only
 def legal_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/legal_notice.html")
 
 
-@require_safe
+@read_only
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html")
 
 
-@require_safe
+@read_only
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

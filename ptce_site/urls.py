@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from poles.forms import AdminLoginForm
+from poles.security import read_only
 from poles.sitemaps import SITEMAPS
 from poles.views import robots_txt
 
@@ -9,11 +11,13 @@ admin.site.site_header = "Annuaire des PTCE — administration"
 admin.site.site_title = "Annuaire des PTCE"
 admin.site.index_title = "Gestion de l'annuaire"
 
+admin.site.login_form = AdminLoginForm
+
 handler500 = "poles.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("poles.urls")),
 ]

@@ -13,6 +13,7 @@ from poles.models import (
     Approach,
     ApproachAxis,
     Department,
+    Member,
     Pole,
     Principle,
     Region,
@@ -103,3 +104,24 @@ def test_migrations_go_down_to_zero_and_back(sample_csv):
     assert Group.objects.get(name="éditeur").permissions.exists()
     # Data imports again on the rebuilt schema.
     assert len(poles_import_csv(path=sample_csv).created) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_clears_stored_addresses_that_are_not_web_pages(capsys):
+    from tests.factories import MemberFactory, PoleFactory
+
+    call_command("migrate", "poles", "0009", verbosity=0)
+    try:
+        pole = PoleFactory.build(website="javascript:alert(1)",
+                                 sources="https://ok.example\ndata:text/html,x")  # fmt: skip
+        Pole.objects.bulk_create([pole])  # no validation: as a shell or loaddata could
+        member = MemberFactory.build(website="javascript:void(0)")
+        Member.objects.bulk_create([member])
+        call_command("migrate", "poles", "0010", verbosity=0)
+    finally:
+        call_command("migrate", verbosity=0)
+    stored = Pole.objects.get(name=pole.name)
+    assert stored.website == "" and stored.sources == "https://ok.example"
+    assert Member.objects.get(name=member.name).website == ""
+    output = capsys.readouterr().out
+    assert "javascript:alert(1)" in output and "data:text/html,x" in output

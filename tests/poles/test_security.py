@@ -197,10 +197,10 @@ def test_repeated_failed_logins_lock_the_account_out(client):
     user = UserFactory(editor=True)
     statuses = [
         client.post("/admin/login/", {"username": user.username, "password": "mauvais"}).status_code
-        for _ in range(settings.AXES_FAILURE_LIMIT)
+        for _ in range(settings.PTCE_LOGIN_FAILURE_LIMIT)
     ]
     # The form says "wrong password" until the limit; the attempt that reaches it is refused.
-    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    assert statuses == [200] * (settings.PTCE_LOGIN_FAILURE_LIMIT - 1) + [429]
     locked = client.post(
         "/admin/login/", {"username": user.username, "password": "mot-de-passe-de-test-2026"}
     )
@@ -227,3 +227,26 @@ def test_html_in_text_fields_is_escaped_in_json_ld_and_geojson(client):
     assert "<svg onload" not in page
     data = client.get("/carte/poles.geojson").json()
     assert data["features"][0]["properties"]["name"] == pole.name  # JSON, shown via textContent
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch", "post"])
+@pytest.mark.parametrize("url", ["/", "/poles/x/", "/carte/poles.geojson", "/donnees/poles.csv",
+                                 "/sitemap.xml", "/robots.txt", "/healthz"])  # fmt: skip
+def test_methods_a_public_page_does_not_serve_get_405(client, method, url):
+    response = getattr(client, method)(url)
+    assert response.status_code == 405
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+
+
+@pytest.mark.parametrize(
+    "url", ["/?q=%00", "/poles/%00/", "/carte/poles.geojson?region=a%00b", "/donnees/?x=%00"]
+)
+def test_a_nul_byte_anywhere_is_a_clear_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "caractère nul" in response.content.decode()
+
+
+def test_a_nul_byte_in_form_data_is_a_clear_400(client):
+    response = client.post("/admin/login/", {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 400

@@ -36,3 +36,6 @@ def test_production_static_files_are_fingerprinted_compressed_and_cached(setting
     assert "immutable" in response["Cache-Control"]
     assert int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1)) >= 31536000
     assert re.search(r'src="/static/js/directory_filters\.[0-9a-f]{12}\.js"', html)
+    # The manifest of fingerprinted names is for the app, not for visitors.
+    assert (tmp_path / "staticfiles.json").exists()
+    assert client.get("/static/staticfiles.json").status_code == 404
