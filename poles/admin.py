@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from poles.db_functions import folded_contains
 from poles.forms import PoleAdminForm
 from poles.models import (
+    VERIFICATION_MONTHS,
     Approach,
     Department,
     Member,
@@ -81,6 +83,24 @@ class AccentInsensitiveSearchMixin:
         return (queryset if matches is None else queryset.filter(matches)), False
 
 
+class VerificationFilter(admin.SimpleListFilter):
+    title = "vérification"
+    parameter_name = "verification"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("a-verifier", f"à vérifier (jamais, ou pas depuis {VERIFICATION_MONTHS} mois)"),
+            ("jamais", "jamais vérifiée"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "a-verifier":
+            return queryset.to_verify()
+        if self.value() == "jamais":
+            return queryset.filter(last_verified__isnull=True)
+        return queryset
+
+
 class MembershipInline(admin.StackedInline):
     # Stacked rather than tabular: every field keeps its own label (RGAA).
     model = Membership
@@ -105,10 +125,12 @@ class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
         "location_precision",
         "member_count",
         "is_published",
+        "last_verified",
         "updated_at",
     ]
     list_display_links = ["name"]
     list_filter = [
+        VerificationFilter,
         "is_published",
         ("region", admin.RelatedOnlyFieldListFilter),
         ("department", admin.RelatedOnlyFieldListFilter),
@@ -126,7 +148,7 @@ class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
     search_help_text = "Nom, sigle, structure porteuse, commune ou membre ; accents ignorés."
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "mark_verified"]
     fieldsets = [
         ("Identité", {"fields": ["name", "slug", "short_name", "is_published"]}),
         ("Présentation", {"fields": ["summary", "description", "sector"]}),
@@ -168,6 +190,7 @@ class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
                     "stage",
                     "charter_status",
                     "charter_year",
+                    "charter_proof",
                     "recognitions",
                 ],
             },
@@ -213,6 +236,17 @@ class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[Pole]) -> None:
         count = self._set_published(request, queryset, True)
         self.message_user(request, f"{count} pôle(s) publié(s).", messages.SUCCESS)
+
+    @admin.action(description="Marquer comme vérifiées aujourd'hui", permissions=["change"])
+    def mark_verified(self, request: HttpRequest, queryset: QuerySet[Pole]) -> None:
+        today = timezone.localdate()
+        count = 0
+        for pole in queryset:  # one by one: each verification lands in the pole's history
+            pole.last_verified = today
+            pole._change_reason = "vérification"
+            pole.save(update_fields=["last_verified", "updated_at"])
+            count += 1
+        self.message_user(request, f"{count} fiche(s) marquée(s) comme vérifiée(s).")
 
     @admin.action(description="Dépublier les pôles sélectionnés", permissions=["change"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Pole]) -> None:
@@ -301,3 +335,7 @@ class DepartmentAdmin(ReadOnlyReferenceAdmin):
     list_display = ["name", "code", "region"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
+
+
+# The admin of the app's sub-packages (moderation of proposals).
+from poles.contributions import admin as contributions_admin  # noqa: E402, F401

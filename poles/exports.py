@@ -70,6 +70,7 @@ def pole_export_rows(*, poles: QuerySet[Pole], base_url: str) -> list[dict]:
         "department__code", "department__name", "region__code", "region__name", "latitude",
         "longitude", "location_precision", "year_created", "stage", "impulse_note",
         "economic_dynamic_note", "has_common_place", "sector", "charter_status", "charter_year",
+        "charter_proof",
         "website", "summary", "sources", "last_verified",
     ):  # fmt: skip
         pk = pole["pk"]
@@ -102,6 +103,7 @@ def pole_export_rows(*, poles: QuerySet[Pole], base_url: str) -> list[dict]:
             "secteur": pole["sector"],
             "charte_labo_ess": pole["charter_status"],
             "annee_charte": pole["charter_year"] or "",
+            "preuve_charte": pole["charter_proof"],
             "reconnaissances": LIST_SEPARATOR.join(codes["recognitions"].get(pk, [])),
             "membres": f"{LIST_SEPARATOR} ".join(members.get(pk, [])),
             "site_web": pole["website"] if is_web_url(pole["website"]) else "",

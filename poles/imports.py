@@ -263,6 +263,41 @@ class _RowInvalid(Exception):
 
 
 @dataclass
+class MemberEntries:
+    members: list[tuple[str, str]]  # (name, category code)
+    errors: list[str]
+
+
+def parse_member_entries(entries: list[str]) -> MemberEntries:
+    """Members written « Nom (catégorie) », the rules of the import and of the proposals alike."""
+    members: list[tuple[str, str]] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    max_length = Member._meta.get_field("name").max_length
+    for entry in (part.strip() for part in entries):
+        if not entry:
+            continue
+        match = MEMBER_PATTERN.match(entry)
+        if match is None or match["category"] not in MemberCategory.values:
+            errors.append(
+                f"« {entry[:80]} » : attendu « Nom (catégorie) » avec une catégorie parmi "
+                + ", ".join(MemberCategory.values)
+                + "."
+            )
+            continue
+        name, category = match["name"].strip(), match["category"]
+        if fold(name) in seen:
+            errors.append(f"membre en double : « {name} ».")
+            continue
+        seen.add(fold(name))
+        if len(name) > max_length:
+            errors.append(f"nom de membre trop long : « {name[:40]}… ».")
+            continue
+        members.append((name, category))
+    return MemberEntries(members, errors)
+
+
+@dataclass
 class _ParsedRow:
     line: int
     values: dict  # scalar model fields stated by the file (blank cells left out)
@@ -442,31 +477,12 @@ class _Importer:
         return found
 
     def parse_members(self, line: int, row: dict[str, str]) -> list[tuple[str, str]]:
+        parsed = parse_member_entries(row["membres"].split(";"))
+        for message in parsed.errors:
+            self.error(line, "membres", message)
         members: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        max_length = Member._meta.get_field("name").max_length
-        for entry in (part.strip() for part in row["membres"].split(";")):
-            if not entry:
-                continue
-            match = MEMBER_PATTERN.match(entry)
-            if match is None or match["category"] not in MemberCategory.values:
-                self.error(
-                    line,
-                    "membres",
-                    f"« {entry[:80]} » : attendu « Nom (catégorie) » avec une catégorie parmi "
-                    + ", ".join(MemberCategory.values)
-                    + ".",
-                )
-                continue
-            name, category = match["name"].strip(), match["category"]
+        for name, category in parsed.members:
             key = fold(name)
-            if key in seen:
-                self.error(line, "membres", f"membre en double : « {name} ».")
-                continue
-            seen.add(key)
-            if len(name) > max_length:
-                self.error(line, "membres", f"nom de membre trop long : « {name[:40]}… ».")
-                continue
             previous = self.member_categories.setdefault(key, (category, line))
             if previous[0] != category:
                 self.error(
@@ -582,6 +598,7 @@ PLAIN_TEXT_FIELDS = frozenset(
     {
         "sigle", "structure_porteuse", "commune", "code_insee_commune", "secteur",
         "precision_impulsion", "precision_dynamique_economique", "resume", "site_web",
+        "preuve_charte",
     }
 )  # fmt: skip
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from poles.db_functions import folded_contains
@@ -21,6 +24,8 @@ from poles.validators import (
     validate_web_url,
 )
 
+# A record not verified for this long is listed for the editors to check.
+VERIFICATION_MONTHS = 12
 YEAR_MIN = 1900
 YEAR_MAX = 2100
 # Sort keys by year with unknown years last, as indexable expressions on every database.
@@ -186,9 +191,19 @@ COMMON_PLACE_ANSWERS: dict[bool | None, Answer] = {
 STAGE_UNKNOWN = Answer.UNKNOWN
 
 
+def verification_threshold() -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=round(VERIFICATION_MONTHS * 30.44))
+
+
 class PoleQuerySet(models.QuerySet):
     def published(self) -> PoleQuerySet:
         return self.filter(is_published=True)
+
+    def to_verify(self) -> PoleQuerySet:
+        """Never verified, or not in the last VERIFICATION_MONTHS months."""
+        return self.filter(
+            Q(last_verified__isnull=True) | Q(last_verified__lt=verification_threshold())
+        )
 
     def located(self) -> PoleQuerySet:
         return self.filter(latitude__isnull=False)
@@ -284,6 +299,12 @@ class Pole(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(2014), MaxValueValidator(YEAR_MAX)],
+    )
+    charter_proof = models.CharField(
+        "preuve de la signature",
+        max_length=500,
+        blank=True,
+        help_text="Adresse web ou courte mention de la source qui atteste la signature.",
     )
     approaches = models.ManyToManyField(
         Approach,
@@ -432,12 +453,25 @@ class Pole(models.Model):
             errors.setdefault("charter_year", []).append(
                 "Une année de signature suppose un pôle signataire de la charte."
             )
+        if self.charter_proof and self.charter_status != CharterStatus.YES:
+            errors.setdefault("charter_proof", []).append(
+                "Une preuve de signature suppose un pôle signataire de la charte."
+            )
         if errors:
             raise ValidationError(errors)
 
     @property
     def is_charter_unknown(self) -> bool:
         return self.charter_status == CharterStatus.UNKNOWN
+
+    @property
+    def charter_proof_url(self) -> str:
+        """The proof as a link when it is a web address (else it is shown as text)."""
+        return self.charter_proof if is_web_url(self.charter_proof) else ""
+
+    @property
+    def needs_verification(self) -> bool:
+        return self.last_verified is None or self.last_verified < verification_threshold()
 
     def approaches_with_notes(self) -> list[tuple[Approach, str]]:
         """Each approach of the pole with the sources' words on its axis."""
@@ -574,3 +608,7 @@ class DirectoryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"version {self.number}"
+
+
+# Models of the app's sub-packages, registered with the app.
+from poles.contributions.models import Proposal  # noqa: E402, F401

@@ -29,7 +29,13 @@ class PageSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["poles:list", "poles:region_list", "poles:about", "poles:open_data"]
+        return [
+            "poles:list",
+            "poles:region_list",
+            "poles:about",
+            "poles:charter",
+            "poles:open_data",
+        ]
 
     def location(self, name: str) -> str:
         return reverse(name)

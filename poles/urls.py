@@ -1,6 +1,8 @@
 from django.urls import path
 
 from poles import views
+from poles.contributions import views as contributions
+from poles.contributions.models import ProposalKind
 
 app_name = "poles"
 
@@ -8,6 +10,32 @@ urlpatterns = [
     path("", views.pole_list, name="list"),
     path("carte/poles.geojson", views.pole_map_data, name="map_data"),
     path("poles/<slug:slug>/", views.pole_detail, name="detail"),
+    path(
+        "poles/<slug:slug>/proposer/",
+        contributions.proposal_form,
+        {"kind": ProposalKind.CORRECTION},
+        name="propose",
+    ),
+    path(
+        "poles/<slug:slug>/n-existe-plus/",
+        contributions.proposal_form,
+        {"kind": ProposalKind.CLOSED},
+        name="report_closed",
+    ),
+    path(
+        "poles/<slug:slug>/a-jour/",
+        contributions.proposal_form,
+        {"kind": ProposalKind.CONFIRMATION},
+        name="confirm",
+    ),
+    path(
+        "proposer-un-ptce/",
+        contributions.proposal_form,
+        {"kind": ProposalKind.NEW},
+        name="proposal_new",
+    ),
+    path("propositions/merci/", contributions.proposal_thanks, name="proposal_thanks"),
+    path("charte/", views.charter, name="charter"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
     path("departements/<slug:slug>/", views.department_detail, name="department_detail"),

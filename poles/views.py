@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -26,6 +27,7 @@ from poles.filters import DEFAULT_SORT, SORT_PARAMETER, VIEW_PARAMETERS, PoleFil
 from poles.models import (
     Approach,
     ApproachAxis,
+    CharterStatus,
     Department,
     MemberCategory,
     Principle,
@@ -187,27 +189,33 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _territory_page(request, department, {"departement": [department.code]})
 
 
-def _territory_page(request, territory, filters: dict, departments=None) -> HttpResponse:
-    """A region or department: the directory's list and map for that one territory."""
+def _fixed_selection(request: HttpRequest, filters: dict[str, list[str]]) -> dict:
+    """A page of the directory for a fixed selection (a territory, the charter's signatories):
+    its paginated poles, counts and map, cached like the list."""
     data = QueryDict(mutable=True)
     for key, values in filters.items():
         data.setlist(key, values)
     filterset = pole_filter_published(data=data)
     summary = _summary(filterset)
     page, page_links = _page(request, filterset, summary["total"])
+    return {
+        "page": page,
+        "page_links": page_links,
+        "total": summary["total"],
+        "unlocated_count": summary["unlocated"],
+        "facets": summary["facets"],
+        "selection": filterset.selection(),
+        "theme_labels": dict(Theme.objects.values_list("code", "label")),
+    }
+
+
+def _territory_page(request, territory, filters: dict, departments=None) -> HttpResponse:
+    """A region or department: the directory's list and map for that one territory."""
+    context = _fixed_selection(request, filters)
     return render(
         request,
         "poles/territory_detail.html",
-        {
-            "territory": territory,
-            "page": page,
-            "page_links": page_links,
-            "total": summary["total"],
-            "unlocated_count": summary["unlocated"],
-            "departments": departments,
-            "selection": filterset.selection(),
-            "theme_labels": dict(Theme.objects.values_list("code", "label")),
-        },
+        {**context, "territory": territory, "departments": departments},
     )
 
 
@@ -295,7 +303,11 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
 
 @read_only
 def legal_notice(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/legal_notice.html")
+    return render(
+        request,
+        "pages/legal_notice.html",
+        {"contributor_data_months": settings.PTCE_CONTRIBUTOR_DATA_MONTHS},
+    )
 
 
 @read_only
@@ -311,3 +323,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@read_only
+def charter(request: HttpRequest) -> HttpResponse:
+    """The charter of the PTCE of the Labo de l'ESS, and the poles known to have signed it."""
+    context = _fixed_selection(request, {"charte": [CharterStatus.YES]})
+    return render(
+        request,
+        "poles/charter.html",
+        {
+            **context,
+            "principles": Principle.objects.all(),
+            "unknown_count": context["facets"]["charte"].get(CharterStatus.UNKNOWN, 0),
+        },
+    )

@@ -193,6 +193,33 @@ CACHES = {
 # Cached counts, map data and exports expire after this many seconds, whatever happens.
 PTCE_CACHE_SECONDS = int(os.environ.get("PTCE_CACHE_SECONDS", "3600"))
 
+# --- Contributions ---------------------------------------------------------------------------
+# Proposals one address may send in an hour; months the contributors' name and e-mail are kept
+# after the decision (manage.py purge_contributor_data); who is told of new proposals besides
+# the editors; the site's address in e-mails.
+PTCE_PROPOSALS_PER_HOUR = int(os.environ.get("PTCE_PROPOSALS_PER_HOUR", "5"))
+PTCE_CONTRIBUTOR_DATA_MONTHS = int(os.environ.get("PTCE_CONTRIBUTOR_DATA_MONTHS", "12"))
+PTCE_MODERATION_EMAILS = env_list("PTCE_MODERATION_EMAILS", "")
+PTCE_SITE_URL = os.environ.get("PTCE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail: printed on the console by default; DJANGO_EMAIL_BACKEND=smtp (with EMAIL_HOST...)
+# or file (EMAIL_FILE_PATH) for real use.
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+EMAIL_BACKEND = EMAIL_BACKENDS[os.environ.get("DJANGO_EMAIL_BACKEND", "console")]
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "emails"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "annuaire-ptce@localhost")
+
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 

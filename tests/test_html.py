@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from poles.imports import poles_import_csv
-from poles.models import Pole
+from poles.models import Pole, Proposal
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,11 @@ PAGES = [
     "/mentions-legales/",
     "/accessibilite/",
     "/poles/n-existe-pas/",
+    "/charte/",
+    "/poles/pole-essai-nantais/proposer/",
+    "/poles/pole-essai-nantais/n-existe-plus/",
+    "/proposer-un-ptce/",
+    "/propositions/merci/",
     "/admin/login/",
 ]
 
@@ -79,7 +84,23 @@ def test_every_page_type_is_valid_html(client, sample_csv, tmp_path):
         path = tmp_path / f"page-{index}.html"
         path.write_bytes(response.content)
         files[path.name] = url
+    # A proposal form sent with errors: messages next to their fields.
+    invalid = tmp_path / "proposal-errors.html"
+    invalid.write_bytes(
+        client.post(
+            "/proposer-un-ptce/",
+            {"name": "<b>x</b>", "sources": "pas une adresse", "contributor_email": "non"},
+        ).content
+    )
+    files[invalid.name] = "proposal form with errors"
+    client.post("/poles/pole-essai-nantais/a-jour/", {
+        "contributor_name": "Camille", "contributor_email": "c@example.org",
+        "contributor_relation": "pole"})  # fmt: skip
     client.force_login(UserFactory(editor=True))
+    moderation = tmp_path / "admin-moderation.html"
+    proposal = Proposal.objects.get()
+    moderation.write_bytes(client.get(f"/admin/poles/proposal/{proposal.pk}/change/").content)
+    files[moderation.name] = "admin moderation page"
     admin_page = tmp_path / "admin-pole.html"
     pole = Pole.objects.get(slug="pole-essai-nantais")
     admin_page.write_bytes(client.get(f"/admin/poles/pole/{pole.pk}/change/").content)
@@ -89,5 +110,5 @@ def test_every_page_type_is_valid_html(client, sample_csv, tmp_path):
         f"{files[Path(e['url']).name]} l.{e.get('lastLine')}: {e['message']}"
         for e in html_errors(tmp_path)
     ]
-    assert len(files) == len(pages) + 1
+    assert len(files) == len(pages) + 3
     assert not errors, "\n".join(errors)

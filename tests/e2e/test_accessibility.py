@@ -41,6 +41,11 @@ def page_types() -> list[tuple[str, str]]:
         ("mentions légales", "/mentions-legales/"),
         ("accessibilité", "/accessibilite/"),
         ("page introuvable", "/poles/n-existe-pas/"),
+        ("charte", "/charte/"),
+        ("proposer une modification", "/poles/pole-essai-nantais/proposer/"),
+        ("signaler un PTCE manquant", "/proposer-un-ptce/"),
+        ("confirmer la fiche", "/poles/pole-essai-nantais/a-jour/"),
+        ("merci", "/propositions/merci/"),
         ("connexion admin", "/admin/login/"),
     ]
 

@@ -237,3 +237,35 @@ def test_an_admin_change_shows_at_once_in_the_cached_map_data(client, editor, co
     response = client.get("/carte/poles.geojson", headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert [f["properties"]["name"] for f in response.json()["features"]] == ["Nom d'après"]
+
+
+def test_the_admin_lists_the_records_to_verify_and_marks_them_verified(client, editor):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    never = PoleFactory(name="Jamais vérifiée")
+    old = PoleFactory(
+        name="Vérifiée il y a longtemps", last_verified=today.replace(year=today.year - 2)
+    )
+    fresh = PoleFactory(
+        name="Vérifiée récemment", last_verified=today - datetime.timedelta(days=30)
+    )
+    listed = client.get("/admin/poles/pole/", {"verification": "a-verifier"}).context["cl"]
+    assert set(listed.result_list) == {never, old}
+    assert (
+        fresh
+        not in client.get("/admin/poles/pole/", {"verification": "jamais"})
+        .context["cl"]
+        .result_list
+    )
+    client.post(
+        "/admin/poles/pole/",
+        {"action": "mark_verified", "_selected_action": [never.pk, old.pk]},
+    )
+    for pole in (never, old):
+        pole.refresh_from_db()
+        assert pole.last_verified == today
+        assert pole.history.latest().history_change_reason == "vérification"
+    assert not Pole.objects.to_verify().exists()

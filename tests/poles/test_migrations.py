@@ -108,20 +108,22 @@ def test_migrations_go_down_to_zero_and_back(sample_csv):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_migration_clears_stored_addresses_that_are_not_web_pages(capsys):
-    from tests.factories import MemberFactory, PoleFactory
-
-    call_command("migrate", "poles", "0009", verbosity=0)
+    before = ("poles", "0009_web_url_validators")
+    call_command("migrate", *before, verbosity=0)
     try:
-        pole = PoleFactory.build(website="javascript:alert(1)",
-                                 sources="https://ok.example\ndata:text/html,x")  # fmt: skip
-        Pole.objects.bulk_create([pole])  # no validation: as a shell or loaddata could
-        member = MemberFactory.build(website="javascript:void(0)")
-        Member.objects.bulk_create([member])
+        # The models as they were then, written without validation (a shell, loaddata).
+        state = MigrationExecutor(connection).loader.project_state(before)
+        OldPole = state.apps.get_model("poles", "Pole")
+        OldMember = state.apps.get_model("poles", "Member")
+        OldPole.objects.create(name="Pôle aux adresses", slug="pole-aux-adresses",
+                               website="javascript:alert(1)",
+                               sources="https://ok.example\ndata:text/html,x")  # fmt: skip
+        OldMember.objects.create(name="Membre aux adresses", website="javascript:void(0)")
         call_command("migrate", "poles", "0010", verbosity=0)
     finally:
         call_command("migrate", verbosity=0)
-    stored = Pole.objects.get(name=pole.name)
+    stored = Pole.objects.get(slug="pole-aux-adresses")
     assert stored.website == "" and stored.sources == "https://ok.example"
-    assert Member.objects.get(name=member.name).website == ""
+    assert Member.objects.get(name="Membre aux adresses").website == ""
     output = capsys.readouterr().out
     assert "javascript:alert(1)" in output and "data:text/html,x" in output

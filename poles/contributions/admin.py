@@ -1,0 +1,154 @@
+"""Moderation in the admin: the queue of proposals and, for each, a field-by-field decision."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from poles.admin import HardenedAdminMixin
+from poles.contributions.models import Proposal, ProposalStatus
+from poles.contributions.services import (
+    ProposalAlreadyDecided,
+    proposal_accept,
+    proposal_diff,
+    proposal_reject,
+)
+
+
+class Decision(forms.Form):
+    ACCEPT = "accepter"
+    REJECT = "refuser"
+    SPAM = "indesirable"
+    decision = forms.ChoiceField(
+        label="Décision",
+        widget=forms.RadioSelect,
+        choices=[
+            (ACCEPT, "Accepter les champs cochés"),
+            (REJECT, "Refuser, avec un motif envoyé au contributeur"),
+            (SPAM, "Indésirable (rien n'est envoyé)"),
+        ],
+    )
+    fields = forms.MultipleChoiceField(
+        label="Champs acceptés", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(
+        label="Motif (envoyé au contributeur en cas de refus)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields"].choices = [(name, name) for name in proposal.proposed_values]
+        self.fields["fields"].initial = list(proposal.proposed_values)
+        self.has_values = bool(proposal.proposed_values)
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == self.ACCEPT and self.has_values and not cleaned.get("fields"):
+            raise ValidationError("Cochez au moins un champ à accepter, ou refusez la proposition.")
+        if decision == self.REJECT and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Indiquez le motif du refus : il est envoyé au contributeur.")
+        return cleaned
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = "région"
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        from poles.models import Region
+
+        return list(Region.objects.values_list("code", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(pole__region__code=self.value())
+        return queryset
+
+
+@admin.register(Proposal)
+class ProposalAdmin(HardenedAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "kind", "status", "region", "created_at", "decided_at"]
+    list_display_links = ["__str__"]
+    list_filter = ["status", "kind", RegionFilter]
+    list_select_related = ["pole", "pole__region"]
+    date_hierarchy = None
+    ordering = ["-created_at"]
+    list_per_page = 50
+    change_form_template = "admin/poles/proposal/moderate.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # proposals come from the public forms
+
+    @admin.display(description="région", ordering="pole__region__name")
+    def region(self, proposal: Proposal) -> str:
+        return proposal.pole.region.name if proposal.pole and proposal.pole.region else "—"
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue: pending proposals first, unless the editor asked for something else.
+        if not request.GET and not request.POST:
+            query = f"?status__exact={ProposalStatus.PENDING}"
+            return HttpResponseRedirect(request.path + query)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        proposal = self.get_object(request, object_id)
+        if proposal is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, proposal):
+            raise PermissionDenied
+        can_decide = self.has_change_permission(request, proposal) and proposal.is_pending
+        form = Decision(request.POST or None, proposal=proposal)
+        if request.method == "POST" and can_decide and form.is_valid():
+            response = self._decide(request, proposal, form.cleaned_data)
+            if response is not None:
+                return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": str(proposal),
+            "proposal": proposal,
+            "rows": proposal_diff(proposal=proposal),
+            "form": form,
+            "can_decide": can_decide,
+            "conflict": any(row.changed_since for row in proposal_diff(proposal=proposal)),
+            "checked_fields": set(form.data.getlist("fields"))
+            if form.is_bound
+            else set(proposal.proposed_values),
+            "original": proposal,
+        }
+        return TemplateResponse(request, self.change_form_template, context)
+
+    def _decide(self, request, proposal: Proposal, data: dict):
+        try:
+            if data["decision"] == Decision.ACCEPT:
+                pole = proposal_accept(
+                    proposal=proposal, fields=data["fields"] or None, editor=request.user
+                )
+                note = "" if pole.is_published else " Le pôle est créé non publié : publiez-le."
+                self.message_user(request, f"Proposition acceptée.{note}", messages.SUCCESS)
+            else:
+                proposal_reject(
+                    proposal=proposal,
+                    reason=data["reason"].strip(),
+                    editor=request.user,
+                    spam=data["decision"] == Decision.SPAM,
+                )
+                self.message_user(request, "Proposition refusée.", messages.SUCCESS)
+        except ProposalAlreadyDecided as error:
+            self.message_user(request, f"Déjà décidée : {error}.", messages.WARNING)
+        except ValidationError as error:
+            self.message_user(
+                request,
+                "La fiche refuse ces valeurs : " + " ".join(error.messages),
+                messages.ERROR,
+            )
+            return None
+        return HttpResponseRedirect(reverse("admin:poles_proposal_changelist"))

@@ -1,0 +1,70 @@
+"""E-mails of the contribution flow, sent after the commit that stored or decided a proposal.
+
+A failed e-mail is logged and never undoes, blocks or loses the proposal.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+
+
+def _send(*, subject: str, template: str, context: dict, recipients: list[str]) -> bool:
+    if not recipients:
+        return False
+    try:
+        send_mail(
+            subject=subject,
+            message=render_to_string(template, context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+        )
+    except Exception:  # SMTP down, bad address, anything: the proposal stands
+        logger.exception("e-mail %r not sent", subject)
+        return False
+    return True
+
+
+def editor_addresses() -> list[str]:
+    """Editors and administrators with an address, and PTCE_MODERATION_EMAILS."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__name="éditeur"))
+    )
+    addresses = {email for email in users.values_list("email", flat=True) if email}
+    return sorted(addresses | set(settings.PTCE_MODERATION_EMAILS))
+
+
+def notify_editors(*, proposal_id: int) -> bool:
+    from poles.contributions.models import Proposal
+
+    proposal = Proposal.objects.select_related("pole").get(pk=proposal_id)
+    path = reverse("admin:poles_proposal_change", args=[proposal.pk])
+    return _send(
+        subject=f"[Annuaire des PTCE] Nouvelle proposition : {proposal.subject}",
+        template="contributions/emails/new_proposal.txt",
+        context={"proposal": proposal, "url": settings.PTCE_SITE_URL + path},
+        recipients=editor_addresses(),
+    )
+
+
+def notify_contributor(*, proposal_id: int) -> bool:
+    from poles.contributions.models import Proposal
+
+    proposal = Proposal.objects.select_related("pole").get(pk=proposal_id)
+    page = proposal.pole.get_absolute_url() if proposal.pole and proposal.pole.is_published else ""
+    return _send(
+        subject=f"[Annuaire des PTCE] Votre proposition : {proposal.get_status_display()}",
+        template="contributions/emails/decision.txt",
+        context={"proposal": proposal, "url": settings.PTCE_SITE_URL + page if page else ""},
+        recipients=[proposal.contributor_email] if proposal.contributor_email else [],
+    )

@@ -1,0 +1,118 @@
+"""The public side of contributions: the proposal forms and their confirmation page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from poles.contributions.fields import pole_values
+from poles.contributions.forms import ProposalForm, sign_snapshot
+from poles.contributions.models import ProposalKind
+from poles.contributions.services import proposal_create
+from poles.models import Pole
+from poles.security import client_ip
+
+RATE_WINDOW = 3600  # seconds
+# The form's facts, in groups (fields a kind of proposal does not ask are left out).
+GROUPS = [
+    ("Identité", ["name", "short_name", "carrier_name", "commune", "department", "website",
+                  "summary"]),
+    ("Approches et activité", ["approches_impulsion", "approches_dynamique", "has_common_place",
+                               "themes", "stage", "year_created"]),
+    ("Membres", ["members"]),
+    ("Charte des PTCE du Labo de l'ESS", ["charter_status", "charter_year", "charter_proof"]),
+    ("Sources", ["sources"]),
+]  # fmt: skip
+THANKS_SESSION_KEY = "ptce_proposal_kind"
+
+
+def _over_the_limit(request: HttpRequest) -> bool:
+    """Counts this address's proposals in the last hour (a failed form does not count)."""
+    key = f"ptce:proposals:{client_ip(request)}"
+    return (cache.get(key) or 0) >= settings.PTCE_PROPOSALS_PER_HOUR
+
+
+def _count(request: HttpRequest) -> None:
+    key = f"ptce:proposals:{client_ip(request)}"
+    if cache.add(key, 1, timeout=RATE_WINDOW):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=RATE_WINDOW)
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "contributions/too_many.html", status=429)
+    response["Retry-After"] = str(RATE_WINDOW)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def proposal_form(request: HttpRequest, kind: str, slug: str | None = None) -> HttpResponse:
+    pole = None
+    if slug is not None:
+        pole = Pole.objects.published().filter(slug=slug).first()
+        if pole is None:
+            raise Http404("Aucun pôle publié ne porte cette adresse.")
+    if request.method == "POST":
+        if _over_the_limit(request):
+            return _too_many(request)
+        form = ProposalForm(request.POST, kind=kind, pole=pole)
+        if form.is_bot:
+            # Answer as if all went well: a bot learns nothing, nothing is stored.
+            request.session[THANKS_SESSION_KEY] = kind
+            return redirect("poles:proposal_thanks")
+        if form.is_valid():
+            _count(request)
+            data = form.cleaned_data
+            proposal_create(
+                kind=kind,
+                pole=pole,
+                proposed_values=data["proposed_values"],
+                snapshot=data["snapshot"],
+                contributor_name=data["contributor_name"],
+                contributor_email=data["contributor_email"],
+                contributor_relation=data["contributor_relation"],
+                message=data["message"],
+            )
+            request.session[THANKS_SESSION_KEY] = kind
+            return redirect("poles:proposal_thanks")
+    else:
+        snapshot = pole_values(pole) if pole else {}
+        form = ProposalForm(
+            initial={**snapshot, "snapshot_token": sign_snapshot(snapshot) if pole else ""},
+            kind=kind,
+            pole=pole,
+        )
+    return render(
+        request,
+        "contributions/proposal_form.html",
+        {
+            "form": form,
+            "pole": pole,
+            "kind": kind,
+            "kinds": ProposalKind,
+            "groups": [
+                (title, [form[name] for name in names if name in form.fields])
+                for title, names in GROUPS
+                if any(name in form.fields for name in names)
+            ],
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def proposal_thanks(request: HttpRequest) -> HttpResponse:
+    kind = request.session.get(THANKS_SESSION_KEY)
+    return render(
+        request,
+        "contributions/proposal_thanks.html",
+        {"kind": kind, "kinds": ProposalKind, "months": settings.PTCE_CONTRIBUTOR_DATA_MONTHS},
+    )

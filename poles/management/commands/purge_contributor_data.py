@@ -1,0 +1,28 @@
+"""Erase the name and e-mail of contributors some months after the decision on their proposal.
+
+Personal data is kept for one purpose, telling the contributor the decision; after
+PTCE_CONTRIBUTOR_DATA_MONTHS months (see the legal notice) it goes. Run it daily (cron, timer).
+"""
+
+from django.core.management.base import BaseCommand
+
+from poles.contributions.services import contributors_erase_personal_data
+
+
+class Command(BaseCommand):
+    help = "Efface le nom et le courriel des contributeurs, des mois après la décision."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=None,
+            help="délai après la décision (par défaut : réglage)",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="compte sans rien effacer")
+
+    def handle(self, *args, months, dry_run, verbosity, **options):
+        count = contributors_erase_personal_data(months=months, dry_run=dry_run)
+        if verbosity:
+            verb = "à effacer" if dry_run else "effacées"
+            self.stdout.write(self.style.SUCCESS(f"Données de contributeurs {verb} : {count}."))
