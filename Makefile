@@ -28,7 +28,9 @@ node_modules/.installed: package.json package-lock.json
 migrate: $(BIN)/.installed node_modules/.installed
 	$(MANAGE) migrate --noinput
 
+# The official communes (place search, distances), then the real poles.
 import: migrate
+	$(MANAGE) load_communes
 	$(MANAGE) import_poles $(DATA)
 
 # fixtures/ follows ../shared/data/: the poles converted to the data schema, sources and

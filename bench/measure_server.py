@@ -59,6 +59,9 @@ def main() -> None:
         "map data": "/carte/poles.geojson",
         "pole page": pole.get_absolute_url(),
         "CSV export": "/donnees/poles.csv",
+        # Place search: suggestions as one types, a commune with its nearest poles.
+        "place suggestions (quim)": "/lieux/?q=quim",
+        "place: Quimper, nearest poles": "/?lieu=commune:29232",
     }
     results = {"poles": poles, "pages": {}}
     for name, url in pages.items():

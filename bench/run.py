@@ -30,6 +30,7 @@ TARGETS = {
     "page_median_ms": 50,
     "static_ratio": 0.5,
     "browser_ms": 1500,
+    "place_suggestions_ms": 50,
 }
 
 
@@ -58,6 +59,7 @@ def fresh_database(backend: str, size: int, env: dict) -> None:
             connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             connection.execute(f"CREATE DATABASE {name}")
     run([PYTHON, "manage.py", "migrate", "-v0"], env)
+    run([PYTHON, "manage.py", "load_communes", "-v0"], env)
     if size:
         run([PYTHON, "manage.py", "generate_synthetic", "--poles", str(size),
              "--members-per-pole", "5", "-v0"], env)  # fmt: skip
@@ -159,6 +161,10 @@ def check_targets(results: dict) -> list[str]:
         if size == 20000 and result["map_gzip_bytes_per_pole"] > TARGETS["map_bytes_per_pole"]:
             misses.append(f"{label} : carte {result['map_gzip_bytes_per_pole']} o/pôle gzip "
                           f"(cible {TARGETS['map_bytes_per_pole']})")  # fmt: skip
+        suggestions = result["pages"].get("place suggestions (quim)")
+        if suggestions and suggestions["median_ms"] > TARGETS["place_suggestions_ms"]:
+            misses.append(f"{label} : suggestions de lieux {suggestions['median_ms']} ms "
+                          "(cible 50 ms)")  # fmt: skip
         if size == 20000 and backend == "postgresql":
             for page in ("home", "list (page 5, by year)"):
                 median = result["pages"][page]["median_ms"]

@@ -4,7 +4,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,7 +14,9 @@ from poles.forms import PoleAdminForm
 from poles.models import (
     VERIFICATION_MONTHS,
     Approach,
+    Commune,
     Department,
+    Epci,
     Member,
     Membership,
     Pole,
@@ -156,8 +158,21 @@ class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
         (
             "Territoire",
             {
-                "fields": ["commune", "commune_insee", "department", "region"],
-                "description": "La région suit le département quand celui-ci est renseigné.",
+                "fields": [
+                    "commune",
+                    "commune_insee",
+                    "department",
+                    "region",
+                    "action_regions",
+                    "action_departments",
+                    "action_epcis",
+                    "action_communes",
+                ],
+                "description": (
+                    "Avec un code INSEE de la liste officielle, la commune et le département "
+                    "en découlent ; la région suit le département. Le territoire d'action "
+                    "(où le pôle agit) se déclare à part, quand les sources le disent."
+                ),
             },
         ),
         (
@@ -202,6 +217,19 @@ class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
         **URL_FIELD_OVERRIDES,
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
     }
+    autocomplete_fields = [
+        "action_regions",
+        "action_departments",
+        "action_epcis",
+        "action_communes",
+    ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # 35,000 communes: a search as one types, not checkboxes.
+        if db_field.name in self.autocomplete_fields:
+            kwargs.pop("widget", None)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     object_history_template = "admin/poles/pole/object_history.html"
 
     class Media:
@@ -328,6 +356,41 @@ class StateCallAdmin(ReadOnlyReferenceAdmin):
 class RegionAdmin(ReadOnlyReferenceAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["name", "code", "department", "postcodes", "epci"]
+    list_select_related = ["department", "epci"]
+    search_fields = ["search_name", "code", "postcodes"]
+    list_per_page = 50
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # the official list, loaded by manage.py load_communes
+
+    def get_search_results(self, request, queryset, search_term):
+        from poles.territories.models import search_key
+
+        term = search_term.strip()
+        if term.isdigit():
+            return queryset.filter(Q(code__startswith=term) | Q(postcodes__contains=term)), False
+        return queryset.filter(search_name__startswith=search_key(term)), False
+
+
+@admin.register(Epci)
+class EpciAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["name", "siren", "kind"]
+    search_fields = ["search_name", "siren"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        from poles.territories.models import search_key
+
+        return queryset.filter(
+            Q(search_name__contains=search_key(search_term)) | Q(siren=search_term.strip())
+        ), False
 
 
 @admin.register(Department)

@@ -54,6 +54,19 @@ def pole_export_rows(*, poles: QuerySet[Pole], base_url: str) -> list[dict]:
             .values_list("pole_id", column)
         ):
             codes[key].setdefault(pole_id, []).append(code)
+    action: dict[int, list[str]] = {}
+    for kind, model, column in (
+        ("region", Pole.action_regions.through, "region__code"),
+        ("departement", Pole.action_departments.through, "department__code"),
+        ("epci", Pole.action_epcis.through, "epci__siren"),
+        ("commune", Pole.action_communes.through, "commune__code"),
+    ):
+        for pole_id, code in (
+            model.objects.filter(pole_id__in=pole_ids)
+            .order_by(column)
+            .values_list("pole_id", column)
+        ):
+            action.setdefault(pole_id, []).append(f"{kind}:{code}")
     members: dict[int, list[str]] = {}
     for pole_id, name, category in (
         Membership.objects.filter(pole_id__in=pole_ids)
@@ -83,6 +96,7 @@ def pole_export_rows(*, poles: QuerySet[Pole], base_url: str) -> list[dict]:
             "structure_porteuse": pole["carrier_name"],
             "commune": pole["commune"],
             "code_insee_commune": pole["commune_insee"],
+            "territoire_action": LIST_SEPARATOR.join(action.get(pk, [])),
             "departement_code": pole["department__code"] or "",
             "departement": pole["department__name"] or "",
             "region_code": pole["region__code"] or "",

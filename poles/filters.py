@@ -15,6 +15,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Count, F, Model, Q, QuerySet
 from django.urls import reverse_lazy
 from django.utils.http import urlencode
@@ -182,7 +183,56 @@ def _approach_filter(label, axis: str) -> FacetFilter:
     )
 
 
+class PlaceField(forms.CharField):
+    """A place by its official code ("commune:29232"): the form refuses what names no place."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        from poles.territories.selectors import place_get
+
+        place = place_get(key=value)
+        if place is None:
+            raise forms.ValidationError(
+                _("« %(value)s » ne désigne aucun lieu connu (attendu par exemple "
+                  "commune:29232 ou departement:29)."),
+                params={"value": value[:60]},
+            )  # fmt: skip
+        return place
+
+
+class PlaceFilter(django_filters.Filter):
+    """The poles located in the place, or acting on it (`portee=agit`)."""
+
+    field_class = PlaceField
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        from poles.territories.selectors import place_acting_poles, place_poles
+
+        data = getattr(self.parent.form, "cleaned_data", {})
+        if data.get("portee") == PlaceScope.ACTING:
+            return place_acting_poles(place=value, poles=queryset)
+        return place_poles(place=value, poles=queryset)
+
+
+class PlaceScope(models.TextChoices):
+    LOCATED = "situe", _("situés dans ce lieu")
+    ACTING = "agit", _("agissant sur ce lieu")
+
+
 class PoleFilter(django_filters.FilterSet):
+    lieu = PlaceFilter(
+        label=_("Où ?"),
+        max_length=120,
+        help_text=_("Commune, code postal, intercommunalité, département ou région."),
+    )
+    # How the place selects: where poles are, or where they act (read by PlaceFilter).
+    portee = django_filters.ChoiceFilter(
+        label=_("Pôles"), choices=PlaceScope.choices, method="keep", empty_label=None
+    )
     q = django_filters.CharFilter(
         method="filter_search",
         label=_("Rechercher"),
@@ -292,6 +342,9 @@ class PoleFilter(django_filters.FilterSet):
         stages = [("" if value == STAGE_UNKNOWN else value) for value in values]
         return queryset.filter(stage__in=stages)
 
+    def keep(self, queryset, name, value):
+        return queryset
+
     def sort(self, queryset, name, value):
         return queryset.order_by(*SORT_ORDER[value])
 
@@ -323,6 +376,8 @@ class PoleFilter(django_filters.FilterSet):
         for name, value in sorted(self.active_values.items()):
             if isinstance(value, list):
                 pairs.extend((name, item) for item in sorted(set(value)))
+            elif name == "lieu":
+                pairs.append((name, value.key))
             else:
                 # The search ignores case, accents and outer spaces: so does its key.
                 pairs.append((name, fold(value.strip()) if name == "q" else value))

@@ -27,7 +27,9 @@ from poles.models import (
     Answer,
     Approach,
     ApproachAxis,
+    Commune,
     Department,
+    Epci,
     LocationPrecision,
     Member,
     MemberCategory,
@@ -41,6 +43,15 @@ from poles.models import (
 from poles.schema import SchemaField, field_for, field_names, schema_fields
 
 MAX_REPORTED_ERRORS = 50
+# The territory of action: place kind -> the pole's relation, its model and code field.
+ACTION_MANAGERS = {
+    "region": "action_regions",
+    "departement": "action_departments",
+    "epci": "action_epcis",
+    "commune": "action_communes",
+}
+ACTION_MODELS = {"region": Region, "departement": Department, "epci": Epci, "commune": Commune}
+ACTION_CODES = {"region": "code", "departement": "code", "epci": "siren", "commune": "code"}
 MEMBER_PATTERN = re.compile(r"^(?P<name>.+?)\s*\((?P<category>[^()]+)\)$")
 
 # The English columns of ../shared/data/ptce_poles.csv, and the schema field each one holds.
@@ -306,6 +317,7 @@ class _ParsedRow:
     themes: list[Theme] | None
     recognitions: list[StateCall] | None
     members: list[tuple[str, str]]
+    action: dict[str, list] | None = None  # the territory of action, by kind
 
 
 class _Importer:
@@ -319,6 +331,13 @@ class _Importer:
         self.approaches = {a.code: a for a in Approach.objects.all()}
         self.themes = {t.code: t for t in Theme.objects.all()}
         self.calls = {c.code: c for c in StateCall.objects.all()}
+        # The official communes, when loaded (manage.py load_communes): code -> (name, dept id).
+        self.communes = {
+            code: (name, department_id)
+            for code, name, department_id in Commune.objects.values_list(
+                "code", "name", "department_id"
+            )
+        }
         self.fields = {f.name: f for f in schema_fields()}
         self.seen_slugs: dict[str, int] = {}
         self.seen_names: dict[str, int] = {}
@@ -382,10 +401,26 @@ class _Importer:
         themes = self.parse_codes(line, row, "thematiques", self.themes)
         recognitions = self.parse_codes(line, row, "reconnaissances", self.calls)
         members = self.parse_members(line, row)
+        action = self.parse_action(line, row)
 
         if len(self.errors) > errors_before:
             raise _RowInvalid
-        return _ParsedRow(line, values, impulse, dynamic, themes, recognitions, members)
+        return _ParsedRow(line, values, impulse, dynamic, themes, recognitions, members, action)
+
+    def parse_action(self, line: int, row: dict[str, str]) -> dict[str, list] | None:
+        """The territory of action: official places by their codes (commune:29232, ...)."""
+        if not row["territoire_action"]:
+            return None
+        found: dict[str, list] = {kind: [] for kind in ACTION_MANAGERS}
+        for key in row["territoire_action"].split(";"):
+            kind, _, code = key.strip().partition(":")
+            model = ACTION_MODELS[kind]
+            item = model.objects.filter(**{ACTION_CODES[kind]: code}).first()
+            if item is None:
+                self.error(line, "territoire_action", f"lieu inconnu « {key.strip()} ».")
+            elif item not in found[kind]:
+                found[kind].append(item)
+        return found
 
     def parse_identity(self, line: int, row: dict[str, str], values: dict) -> None:
         name = row["nom"]
@@ -405,6 +440,29 @@ class _Importer:
 
     def parse_territory(self, line: int, row: dict[str, str], values: dict) -> None:
         department = region = None
+        code = row["code_insee_commune"]
+        if code and self.communes:
+            official = self.communes.get(code)
+            if official is None:
+                self.error(
+                    line,
+                    "code_insee_commune",
+                    f"code INSEE « {code} » absent de la liste officielle des communes.",
+                )
+            else:
+                # The official name; the department follows from the commune.
+                values["commune"] = official[0]
+                by_id = {d.pk: d for d in self.departments.values()}
+                commune_department = by_id[official[1]]
+                if row["departement_code"] and row["departement_code"] != commune_department.code:
+                    self.error(
+                        line,
+                        "departement_code",
+                        f"la commune {code} ({official[0]}) est dans le département "
+                        f"{commune_department.code}, pas {row['departement_code']}.",
+                    )
+                else:
+                    row["departement_code"] = commune_department.code
         if row["departement_code"]:
             department = self.departments.get(row["departement_code"])
             if department is None:
@@ -556,6 +614,12 @@ class _Importer:
             if wanted != current:
                 manager.set(wanted)
                 m2m_changed = True
+        if parsed.action is not None:
+            for kind, items in parsed.action.items():
+                manager = getattr(pole, ACTION_MANAGERS[kind])
+                if set(manager.all()) != set(items):
+                    manager.set(items)
+                    m2m_changed = True
         members_changed = self.write_members(pole, parsed.members, row["structure_porteuse"])
         if is_new:
             self.report.created.append(pole.name)

@@ -83,7 +83,8 @@ class ContentSecurityPolicyMiddleware:
                     "frame-ancestors 'none'",
                 ]
             )
-        response.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        # Geolocation for the site itself ("Autour de moi", asked on a click), nothing else.
+        response.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
         return response
 
 

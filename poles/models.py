@@ -337,6 +337,29 @@ class Pole(models.Model):
         verbose_name="reconnaissances",
         help_text="Appels de l'État remportés par le pôle.",
     )
+    # The territory of action: where the pole acts, distinct from where it is located. Official
+    # places only (poles/territories), filled where the sources say so.
+    action_communes = models.ManyToManyField(
+        "poles.Commune",
+        blank=True,
+        related_name="acting_poles",
+        verbose_name="agit sur les communes",
+    )
+    action_epcis = models.ManyToManyField(
+        "poles.Epci",
+        blank=True,
+        related_name="acting_poles",
+        verbose_name="agit sur les intercommunalités",
+    )
+    action_departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="acting_poles",
+        verbose_name="agit sur les départements",
+    )
+    action_regions = models.ManyToManyField(
+        Region, blank=True, related_name="acting_poles", verbose_name="agit sur les régions"
+    )
     sources = models.TextField(
         "sources",
         blank=True,
@@ -350,7 +373,16 @@ class Pole(models.Model):
 
     history = HistoricalRecords(
         verbose_name="historique du pôle",
-        m2m_fields=[approaches, principles, themes, recognitions],
+        m2m_fields=[
+            approaches,
+            principles,
+            themes,
+            recognitions,
+            action_communes,
+            action_epcis,
+            action_departments,
+            action_regions,
+        ],
     )
 
     objects = PoleQuerySet.as_manager()
@@ -446,6 +478,7 @@ class Pole(models.Model):
             errors.setdefault("location_precision", []).append(
                 "Sans point sur la carte, la précision est « non localisé »."
             )
+        self._clean_commune(errors)
         if self.department_id is not None:
             # The region follows the department: one source of truth for the territory.
             self.region_id = self.department.region_id
@@ -459,6 +492,35 @@ class Pole(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _clean_commune(self, errors: dict[str, list[str]]) -> None:
+        """The commune's code against the official list (when loaded): its name and department
+        follow from it."""
+        if not self.commune_insee:
+            return
+        official = Commune.objects.filter(code=self.commune_insee).first()
+        if official is None:
+            if Commune.objects.exists():
+                errors.setdefault("commune_insee", []).append(
+                    "Ce code INSEE n'est pas dans la liste officielle des communes."
+                )
+            return
+        if self.department_id is not None and self.department_id != official.department_id:
+            errors.setdefault("department", []).append(
+                f"La commune {official.code} ({official.name}) n'est pas dans ce département."
+            )
+            return
+        self.commune = official.name
+        self.department_id = official.department_id
+
+    def action_territories(self) -> list:
+        """The places the pole acts on, broadest first (for its page)."""
+        return [
+            *self.action_regions.all(),
+            *self.action_departments.all(),
+            *self.action_epcis.all(),
+            *self.action_communes.all(),
+        ]
 
     @property
     def is_charter_unknown(self) -> bool:
@@ -612,3 +674,4 @@ class DirectoryVersion(models.Model):
 
 # Models of the app's sub-packages, registered with the app.
 from poles.contributions.models import Proposal  # noqa: E402, F401
+from poles.territories.models import Commune, Epci  # noqa: E402, F401

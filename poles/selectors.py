@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from poles.filters import PoleFilter
-from poles.models import LocationPrecision, Membership, Pole, Region
+from poles.models import Commune, LocationPrecision, Membership, Pole, Region
 
 
 def pole_list_published() -> QuerySet[Pole]:
@@ -31,6 +31,10 @@ def pole_get_published(*, slug: str) -> Pole | None:
             "principles",
             "themes",
             "recognitions",
+            "action_regions",
+            "action_departments",
+            "action_epcis",
+            Prefetch("action_communes", queryset=Commune.objects.select_related("department")),
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.select_related("member").order_by(

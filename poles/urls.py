@@ -9,6 +9,7 @@ app_name = "poles"
 urlpatterns = [
     path("", views.pole_list, name="list"),
     path("carte/poles.geojson", views.pole_map_data, name="map_data"),
+    path("lieux/", views.place_suggestions, name="place_suggestions"),
     path("poles/<slug:slug>/", views.pole_detail, name="detail"),
     path(
         "poles/<slug:slug>/proposer/",

@@ -5,8 +5,8 @@ import json
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -23,13 +23,14 @@ from poles.exports import (
     rows_to_csv,
     rows_to_geojson,
 )
-from poles.filters import DEFAULT_SORT, SORT_PARAMETER, VIEW_PARAMETERS, PoleFilter
+from poles.filters import DEFAULT_SORT, SORT_PARAMETER, VIEW_PARAMETERS, PlaceScope, PoleFilter
 from poles.models import (
     Approach,
     ApproachAxis,
     CharterStatus,
     Department,
     MemberCategory,
+    Pole,
     Principle,
     Region,
     Theme,
@@ -45,6 +46,8 @@ from poles.selectors import (
     pole_nearby,
     region_list_with_counts,
 )
+from poles.territories.models import search_key
+from poles.territories.selectors import place_get, place_poles, place_search, poles_nearest
 
 PAGE_SIZE = 20
 FRAGMENT_HEADER = "X-Requested-With"
@@ -89,6 +92,19 @@ def _page(request: HttpRequest, filterset: PoleFilter, total: int):
 @read_only
 @vary_on_headers(FRAGMENT_HEADER)
 def pole_list(request: HttpRequest) -> HttpResponse:
+    typed = request.GET.get(PLACE_TEXT_PARAMETER, "").strip()
+    place_choices: list = []
+    if typed:
+        # What a person typed in "Où ?" without JavaScript: one place, and the link names it
+        # by its code; several, and the page lists them; none, and the page says so.
+        current = request.GET.get("lieu", "")
+        chosen = place_get(key=current) if current else None
+        if chosen is None or typed != chosen.label:
+            place_choices = place_search(text=typed)
+            exact = [p for p in place_choices if search_key(p.name) == search_key(typed)]
+            if len(exact) == 1 or len(place_choices) == 1:
+                return redirect(_with_place(request, (exact or place_choices)[0].key))
+            place_choices = exact + [p for p in place_choices if p not in exact]
     filterset = pole_filter_published(data=request.GET)
     summary = _summary(filterset)
     page, page_links = _page(request, filterset, summary["total"])
@@ -109,10 +125,58 @@ def pole_list(request: HttpRequest) -> HttpResponse:
         "default_sort": DEFAULT_SORT,
         "view_parameters": " ".join(VIEW_PARAMETERS),
         "theme_labels": dict(Theme.objects.values_list("code", "label")),
+        "place_text": typed,
+        "place_choices": [(p, _with_place(request, p.key)) for p in place_choices],
+        **_place_context(filterset, summary["total"]),
     }
     if request.headers.get(FRAGMENT_HEADER) == "fetch":
         return render(request, "poles/includes/_directory.html", context)
     return render(request, "poles/pole_list.html", context)
+
+
+PLACE_TEXT_PARAMETER = "ou"
+
+
+def _with_place(request: HttpRequest, key: str) -> str:
+    query = request.GET.copy()
+    query.pop(PLACE_TEXT_PARAMETER, None)
+    query.pop("page", None)
+    query["lieu"] = key
+    return f"{reverse('poles:list')}?{query.urlencode()}"
+
+
+def _place_context(filterset: PoleFilter, total: int) -> dict:
+    """For a chosen place: the poles located there (the list), in its department when none
+    is, and the nearest others with their distances (with the other filters)."""
+    place = filterset.active_values.get("lieu") if filterset.is_bound else None
+    if place is None:
+        return {"place": None}
+    others = filterset.filtered_without("lieu", Pole.objects.published())
+    acting = filterset.form.cleaned_data.get("portee") == PlaceScope.ACTING
+    context = {"place": place, "nearest": [], "department_total": None, "acting": acting}
+    if acting:
+        return context  # where poles act: distances would say nothing about it
+    if total == 0 and place.kind in ("commune", "epci") and place.department_code:
+        context["department_total"] = others.in_department(place.department_code).count()
+    if place.has_point:
+        context["nearest"] = poles_nearest(
+            latitude=place.latitude,
+            longitude=place.longitude,
+            poles=others.exclude(pk__in=place_poles(place=place, poles=others).values("pk"))
+            if place.kind != "point"
+            else others,
+        )
+    return context
+
+
+@read_only
+def place_suggestions(request: HttpRequest) -> JsonResponse:
+    """Places for the "Où ?" combobox, as one types."""
+    text = request.GET.get("q", "")[:100]
+    places = place_search(text=text, limit=8) if len(text.strip()) >= 2 else []
+    response = JsonResponse({"places": [place.as_json() for place in places]})
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @read_only

@@ -5,7 +5,9 @@ from django.contrib.auth.models import Group, User
 from django.utils.text import slugify
 
 from poles.models import (
+    Commune,
     Department,
+    Epci,
     LocationPrecision,
     Member,
     MemberCategory,
@@ -13,6 +15,7 @@ from poles.models import (
     Pole,
     Region,
 )
+from poles.territories.models import search_key
 
 
 def department(code: str) -> Department:
@@ -88,3 +91,29 @@ class UserFactory(factory.django.DjangoModelFactory):
             ),
         )
         superuser = factory.Trait(is_staff=True, is_superuser=True)
+
+
+class EpciFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Epci
+
+    siren = factory.Sequence(lambda n: f"2{n:08d}")
+    name = factory.Sequence(lambda n: f"Communauté de communes d'essai {n}")
+    kind = "CC"
+    search_name = factory.LazyAttribute(lambda epci: search_key(epci.name))
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    """A commune; give its name, department code and point like the official list does."""
+
+    class Meta:
+        model = Commune
+
+    code = factory.Sequence(lambda n: f"{44000 + n:05d}")
+    name = factory.Sequence(lambda n: f"Commune d'essai {n}")
+    search_name = factory.LazyAttribute(lambda commune: search_key(commune.name))
+    department = factory.LazyFunction(lambda: department("44"))
+    postcodes = ""
+    latitude = Decimal("47.218630")
+    longitude = Decimal("-1.553770")
+    population = 1000

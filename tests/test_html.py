@@ -10,6 +10,7 @@ from django.conf import settings
 
 from poles.imports import poles_import_csv
 from poles.models import Pole, Proposal
+from tests.e2e.test_accessibility import add_places
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,14 @@ def test_the_checker_catches_invalid_html(tmp_path):
 
 def test_every_page_type_is_valid_html(client, sample_csv, tmp_path):
     poles_import_csv(path=sample_csv)
-    pages = [*PAGES, *(pole.get_absolute_url() for pole in Pole.objects.order_by("pk"))]
+    add_places()
+    pages = [
+        "/?lieu=commune:44109",
+        "/?ou=saint-denis",
+        "/?lieu=point:47.2,-1.5",
+        *PAGES,
+        *(pole.get_absolute_url() for pole in Pole.objects.order_by("pk")),
+    ]
     unlocated = Pole.objects.unlocated().first()
     pages.append(unlocated.get_absolute_url())
 

@@ -69,7 +69,8 @@
   }
 
   form.addEventListener("change", function (event) {
-    if (event.target.name === "q") return; // text search waits for Enter or the button
+    // Text fields wait for Enter or the button; the place field has its own script.
+    if (event.target.name === "q" || !event.target.name) return;
     update(queryFromForm(), true);
   });
   form.addEventListener("submit", function (event) {

@@ -97,8 +97,24 @@
     notice.hidden = !shown;
   }
 
+  // The place the results are for ("Où ?", "Autour de moi"): a marker, and the map around it.
+  var PLACE_ZOOM = { commune: 10, point: 10, epci: 9, departement: 8, region: 7 };
+  var placeIcon = L.divIcon({ className: "place-marker", iconSize: [22, 22], iconAnchor: [11, 11] });
+
+  function showPlace(map, state, move) {
+    var list = document.querySelector("[data-pole-list]");
+    var data = list ? list.dataset : {};
+    if (state.marker) { map.removeLayer(state.marker); state.marker = null; }
+    if (!data.placeLatitude) return;
+    var point = [parseFloat(data.placeLatitude), parseFloat(data.placeLongitude)];
+    state.marker = L.marker(point, { icon: placeIcon, title: data.placeLabel, keyboard: false,
+                                     zIndexOffset: 1000 }).addTo(map);
+    if (move) map.setView(point, PLACE_ZOOM[data.placeKind] || 9);
+  }
+
   function directoryMap(map, container) {
     map.scrollWheelZoom.disable();
+    var placeState = {};
     var shareView = container.hasAttribute("data-share-view");
     var layer = L.markerClusterGroup({
       showCoverageOnHover: false,
@@ -171,11 +187,13 @@
     }
     var fitOnLoad = container.hasAttribute("data-fit") && !initialView;
     load(container.dataset.geojsonUrl, fitOnLoad);
+    showPlace(map, placeState, !initialView);
 
     document.addEventListener("directory:updated", function (event) {
       var base = container.dataset.geojsonUrl.split("?")[0];
       container.dataset.geojsonUrl = base + (event.detail.query ? "?" + event.detail.query : "");
       load(container.dataset.geojsonUrl, false);
+      showPlace(map, placeState, true);
     });
 
     var quickViews = container.parentNode.querySelector("[data-quick-views]");

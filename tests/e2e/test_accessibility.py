@@ -20,6 +20,19 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 @pytest.fixture
 def directory(sample_csv):
     poles_import_csv(path=sample_csv)
+    add_places()
+
+
+def add_places():
+    from decimal import Decimal
+
+    from tests.factories import CommuneFactory, department
+
+    CommuneFactory(code="44109", name="Nantes", postcodes="44000")
+    for code, dep, lat, lon in (("93066", "93", "48.9356", "2.3539"),
+                                ("97411", "974", "-20.8789", "55.4481")):  # fmt: skip
+        CommuneFactory(code=code, name="Saint-Denis", department=department(dep),
+                       latitude=Decimal(lat), longitude=Decimal(lon))  # fmt: skip
 
 
 def page_types() -> list[tuple[str, str]]:
@@ -42,6 +55,9 @@ def page_types() -> list[tuple[str, str]]:
         ("accessibilité", "/accessibilite/"),
         ("page introuvable", "/poles/n-existe-pas/"),
         ("charte", "/charte/"),
+        ("un lieu", "/?lieu=commune:44109"),
+        ("lieux homonymes", "/?ou=saint-denis"),
+        ("autour de moi", "/?lieu=point:47.2,-1.5"),
         ("proposer une modification", "/poles/pole-essai-nantais/proposer/"),
         ("signaler un PTCE manquant", "/proposer-un-ptce/"),
         ("confirmer la fiche", "/poles/pole-essai-nantais/a-jour/"),

@@ -269,3 +269,17 @@ def test_the_admin_lists_the_records_to_verify_and_marks_them_verified(client, e
         assert pole.last_verified == today
         assert pole.history.latest().history_change_reason == "vérification"
     assert not Pole.objects.to_verify().exists()
+
+
+def test_the_admin_checks_the_commune_against_the_official_list(client, editor):
+    from tests.factories import CommuneFactory, department
+
+    CommuneFactory(code="35238", name="Rennes", department=department("35"))
+    unknown = client.post("/admin/poles/pole/add/", pole_form_data(commune_insee="35999"))
+    assert "liste officielle des communes" in unknown.content.decode()
+    assert not Pole.objects.exists()
+    known = client.post("/admin/poles/pole/add/",
+                        pole_form_data(commune="rennes", commune_insee="35238"))  # fmt: skip
+    assert known.status_code == 302
+    pole = Pole.objects.get()
+    assert pole.commune == "Rennes" and pole.department.code == "35"

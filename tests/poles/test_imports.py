@@ -350,3 +350,41 @@ def test_a_late_bad_row_rolls_back_earlier_rows(tmp_path):
     rows = [row(nom=f"Pôle {n}") for n in range(5)] + [row(nom="Dernier", latitude="999")]
     assert_refused(write_csv(tmp_path / "p.csv", rows), 7, "latitude", "intervalle")
     assert Pole.objects.count() == 0
+
+
+# --- the official communes -------------------------------------------------------------------
+
+
+def test_the_commune_code_is_checked_against_the_official_list(tmp_path):
+    from tests.factories import CommuneFactory
+
+    CommuneFactory(code="44109", name="Nantes")
+    assert_refused(write_csv(tmp_path / "p.csv", [row(nom="Premier pôle"),
+                                                  row(code_insee_commune="44999")]),
+                   3, "code_insee_commune", "liste officielle")  # fmt: skip
+    assert_refused(write_csv(tmp_path / "q.csv", [row(nom="Premier pôle"),
+                                                  row(departement_code="35", region_code="53")]),
+                   3, "departement_code", "est dans le département 44")  # fmt: skip
+    poles_import_csv(
+        path=write_csv(tmp_path / "r.csv", [row(commune="nantes", departement_code="")])
+    )
+    pole = Pole.objects.get()
+    assert pole.commune == "Nantes" and pole.department.code == "44"
+
+
+def test_the_territory_of_action_imports_from_official_codes(tmp_path):
+    from tests.factories import CommuneFactory, EpciFactory
+
+    CommuneFactory(code="44109", name="Nantes")
+    EpciFactory(siren="244400404", name="Nantes Métropole")
+    rows = [row(territoire_action="epci:244400404;departement:44;region:52;commune:44109")]
+    poles_import_csv(path=write_csv(tmp_path / "p.csv", rows))
+    pole = Pole.objects.get()
+    assert [str(t) for t in pole.action_territories()] == [
+        "Pays de la Loire", "Loire-Atlantique (44)", "Nantes Métropole", "Nantes (44)"
+    ]  # fmt: skip
+    assert not poles_import_csv(path=write_csv(tmp_path / "p.csv", rows)).has_changes
+    assert_refused(write_csv(tmp_path / "q.csv", [row(territoire_action="epci:999")]), 2,
+                   "territoire_action", "lieu inconnu « epci:999 »")  # fmt: skip
+    assert_refused(write_csv(tmp_path / "r.csv", [row(territoire_action="ville:1")]), 2,
+                   "territoire_action", "forme attendue")  # fmt: skip

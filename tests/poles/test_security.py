@@ -65,7 +65,8 @@ def test_security_headers_on_every_page_type(client, url):
         assert response["Referrer-Policy"] == "same-origin"
         assert response["X-Frame-Options"] == "DENY"
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
-        assert "geolocation=()" in response["Permissions-Policy"]
+        assert "geolocation=(self)" in response["Permissions-Policy"]
+        assert "camera=()" in response["Permissions-Policy"]
 
 
 def test_csp_allows_the_configured_tile_server_only():

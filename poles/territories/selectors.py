@@ -1,0 +1,266 @@
+"""Places: finding a commune, postcode, intercommunality, department or region from what a
+person types, and the poles nearest to a point (distances computed in the database)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, F, FloatField, Q, QuerySet, Value
+from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
+
+from poles.models import Department, LocationPrecision, Pole, Region
+from poles.territories.models import Commune, Epci, search_key
+
+EARTH_RADIUS_KM = 6371.0
+# "Nearest" stops at this distance: across the ocean, a pole is not near.
+NEAREST_MAX_KM = 400
+# The box searched first (indexed latitude/longitude), wide enough for NEAREST_MAX_KM.
+BOX_LATITUDE = 3.7
+BOX_LONGITUDE = 5.6
+POSTCODE = re.compile(r"^\d{5}$")
+DEPARTMENT_CODE = re.compile(r"^(\d{2}|2[AaBb]|97[1-6])$")
+KINDS = ("commune", "epci", "departement", "region", "point")
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str
+    code: str
+    name: str
+    detail: str = ""  # what tells homonyms apart: "Finistère (29)"
+    latitude: float | None = None
+    longitude: float | None = None
+    department_code: str = ""
+    department_name: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.code}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.detail})" if self.detail else self.name
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None
+
+    def as_json(self) -> dict:
+        return {"key": self.key, "label": self.label, "kind": self.kind}
+
+
+KIND_LABELS = {
+    "commune": "commune",
+    "epci": "intercommunalité",
+    "departement": "département",
+    "region": "région",
+    "point": "position",
+}
+
+
+def _commune_place(commune: Commune) -> Place:
+    department = commune.department
+    return Place(
+        kind="commune",
+        code=commune.code,
+        name=commune.name,
+        detail=department.code,
+        latitude=float(commune.latitude) if commune.latitude is not None else None,
+        longitude=float(commune.longitude) if commune.longitude is not None else None,
+        department_code=department.code,
+        department_name=department.name,
+    )
+
+
+def _centre(communes: QuerySet[Commune]) -> tuple[float | None, float | None]:
+    centre = communes.aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
+    lat, lon = centre["lat"], centre["lon"]
+    return (float(lat), float(lon)) if lat is not None else (None, None)
+
+
+def _epci_place(epci: Epci) -> Place:
+    communes = Commune.objects.filter(epci=epci)
+    departments = sorted(set(communes.values_list("department__code", flat=True)))
+    lat, lon = _centre(communes)
+    return Place("epci", epci.siren, epci.name, ", ".join(departments), lat, lon)
+
+
+def _department_place(department: Department) -> Place:
+    lat, lon = _centre(Commune.objects.filter(department=department))
+    return Place("departement", department.code, department.name, department.code, lat, lon,
+                 department.code, department.name)  # fmt: skip
+
+
+def _region_place(region: Region) -> Place:
+    lat, lon = _centre(Commune.objects.filter(department__region=region))
+    return Place("region", region.code, region.name, "région", lat, lon)
+
+
+def place_get(*, key: str) -> Place | None:
+    """The place a link names ("commune:29232", "point:47.99,-4.10"), or None."""
+    kind, _, code = key.partition(":")
+    if kind == "commune":
+        commune = Commune.objects.select_related("department").filter(code=code).first()
+        return _commune_place(commune) if commune else None
+    if kind == "epci":
+        epci = Epci.objects.filter(siren=code).first()
+        return _epci_place(epci) if epci else None
+    if kind == "departement":
+        department = Department.objects.filter(code=code.upper()).first()
+        return _department_place(department) if department else None
+    if kind == "region":
+        region = Region.objects.filter(code=code).first()
+        return _region_place(region) if region else None
+    if kind == "point":
+        return _point_place(code)
+    return None
+
+
+def _point_place(code: str) -> Place | None:
+    try:
+        lat, lon = (round(float(part), 3) for part in code.split(","))
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return Place("point", f"{lat},{lon}", "Votre position", "", lat, lon)
+
+
+def place_search(*, text: str, limit: int = 10) -> list[Place]:
+    """Places matching what a person typed, the most likely first."""
+    text = text.strip()[:100]
+    if not text:
+        return []
+    if POSTCODE.match(text):
+        communes = (
+            Commune.objects.select_related("department")
+            .filter(Q(postcodes__contains=text) | Q(code=text))
+            .order_by(F("population").desc(nulls_last=True), "name")[:limit]
+        )
+        return [
+            _commune_place(c) for c in communes if text in c.postcodes.split() or c.code == text
+        ]
+    key = search_key(text)
+    if not key:
+        return []
+    places: list[Place] = []
+    if DEPARTMENT_CODE.match(text):
+        department = Department.objects.filter(code=text.upper()).first()
+        if department:
+            places.append(_department_place(department))
+    exact_regions = [r for r in Region.objects.all() if search_key(r.name) == key]
+    exact_departments = [d for d in Department.objects.all() if search_key(d.name) == key]
+    places += [_region_place(r) for r in exact_regions]
+    places += [_department_place(d) for d in exact_departments if d.code not in
+               {p.code for p in places}]  # fmt: skip
+    communes = (
+        Commune.objects.select_related("department")
+        .filter(search_name__startswith=key)
+        .order_by(F("population").desc(nulls_last=True), "name")[:limit]
+    )
+    exact = [c for c in communes if c.search_name == key]
+    places += [_commune_place(c) for c in exact]
+    places += [_commune_place(c) for c in communes if c.search_name != key]
+    places += [_epci_place(e) for e in Epci.objects.filter(search_name__contains=key)[:3]]
+    if len(places) < limit:
+        places += [
+            _department_place(d)
+            for d in Department.objects.all()
+            if search_key(d.name).startswith(key) and d not in exact_departments
+        ]
+        places += [_region_place(r) for r in Region.objects.all()
+                   if search_key(r.name).startswith(key) and r not in exact_regions]  # fmt: skip
+    seen, unique = set(), []
+    for place in places:
+        if place.key not in seen:
+            seen.add(place.key)
+            unique.append(place)
+    return unique[:limit]
+
+
+def place_poles(*, place: Place, poles: QuerySet[Pole]) -> QuerySet[Pole]:
+    """The poles located in the place (a point is not a territory: all of them)."""
+    if place.kind == "commune":
+        return poles.filter(commune_insee=place.code)
+    if place.kind == "epci":
+        codes = Commune.objects.filter(epci__siren=place.code).values("code")
+        return poles.filter(commune_insee__in=codes)
+    if place.kind == "departement":
+        return poles.filter(department__code=place.code)
+    if place.kind == "region":
+        return poles.filter(region__code=place.code)
+    return poles
+
+
+def place_acting_poles(*, place: Place, poles: QuerySet[Pole]) -> QuerySet[Pole]:
+    """The poles whose territory of action covers the place: the place itself, a territory
+    that holds it, or (for a department or region) a territory inside it."""
+    through = {
+        "commune": Pole.action_communes.through,
+        "epci": Pole.action_epcis.through,
+        "departement": Pole.action_departments.through,
+        "region": Pole.action_regions.through,
+    }
+    communes = Commune.objects.all()
+    if place.kind == "commune":
+        communes = communes.filter(code=place.code)
+    elif place.kind == "epci":
+        communes = communes.filter(epci__siren=place.code)
+    elif place.kind == "departement":
+        communes = communes.filter(department__code=place.code)
+    elif place.kind == "region":
+        communes = communes.filter(department__region__code=place.code)
+    else:
+        return poles  # a point has no territory
+    departments = Department.objects.filter(communes__in=communes).values("pk")
+    if place.kind == "region":
+        departments = Department.objects.filter(region__code=place.code).values("pk")
+    elif place.kind == "departement":
+        departments = Department.objects.filter(code=place.code).values("pk")
+    regions = Region.objects.filter(departments__pk__in=departments).values("pk")
+    acting = (
+        Q(pk__in=through["commune"].objects.filter(commune__in=communes).values("pole_id"))
+        | Q(pk__in=through["epci"].objects.filter(epci__communes__in=communes).values("pole_id"))
+        | Q(pk__in=through["departement"].objects.filter(department__in=departments)
+            .values("pole_id"))
+        | Q(pk__in=through["region"].objects.filter(region__in=regions).values("pole_id"))
+    )  # fmt: skip
+    return poles.filter(acting)
+
+
+def distance_km(latitude: float, longitude: float):
+    """The great-circle distance from a point to each pole, as a database expression."""
+    lat1 = Radians(Cast("latitude", FloatField()))
+    lon1 = Radians(Cast("longitude", FloatField()))
+    lat2, lon2 = Radians(Value(float(latitude))), Radians(Value(float(longitude)))
+    half_chord = Power(Sin((lat1 - lat2) / 2), 2) + Cos(lat1) * Cos(lat2) * Power(
+        Sin((lon1 - lon2) / 2), 2
+    )
+    return 2 * EARTH_RADIUS_KM * ASin(Sqrt(half_chord))
+
+
+def poles_nearest(
+    *, latitude: float, longitude: float, poles: QuerySet[Pole], limit: int = 5
+) -> list[Pole]:
+    """The located poles nearest to a point, within NEAREST_MAX_KM, each with `distance`.
+
+    A box on the indexed coordinates first, then the exact distance on what is left: the cost
+    does not grow with the number of poles far away. Approximate points (a department's seat)
+    are not placed well enough to say how far they are.
+    """
+    lat, lon = Decimal(str(latitude)), Decimal(str(longitude))
+    box = Q(
+        latitude__range=(lat - Decimal(BOX_LATITUDE), lat + Decimal(BOX_LATITUDE)),
+        longitude__range=(lon - Decimal(BOX_LONGITUDE), lon + Decimal(BOX_LONGITUDE)),
+    )
+    return list(
+        poles.located()
+        .filter(box)
+        .exclude(location_precision=LocationPrecision.DEPARTMENT_SEAT)
+        .annotate(distance=distance_km(latitude, longitude))
+        .filter(distance__lte=NEAREST_MAX_KM)
+        .select_related("department")
+        .order_by("distance", "name")[:limit]
+    )
