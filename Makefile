@@ -11,7 +11,7 @@ PG_URL ?= $(PG_SERVER)/ptce
 
 SHARED_DATA ?= ../shared/data
 
-.PHONY: run test test-pg check lint fmt migrate import fixtures system-deps screenshots bench load clean
+.PHONY: run test test-pg check lint fmt migrate import fixtures system-deps screenshots bench lighthouse load clean
 
 # The venv is rebuilt when the declared dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -68,6 +68,10 @@ test-pg: $(BIN)/.installed node_modules/.installed system-deps
 bench: $(BIN)/.installed node_modules/.installed system-deps
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk
 	PTCE_BENCH_PG=$(PG_SERVER) $(BIN)/python bench/run.py
+
+# Lighthouse (mobile) on six page types of the real data: the four scores, CLS and TBT.
+lighthouse: $(BIN)/.installed node_modules/.installed system-deps
+	$(BIN)/python bench/lighthouse.py
 
 # Load and faults: 30 s of wrk (64 connections) on the home page and the map data against
 # gunicorn, with a graceful restart and admin writes meanwhile; fails on any error or lost write.

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -377,6 +378,36 @@ def legal_notice(request: HttpRequest) -> HttpResponse:
 @read_only
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html")
+
+
+@read_only
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers that ask /favicon.ico get the site's icon."""
+    return redirect(static("icons/favicon.svg"), permanent=True)
+
+
+@read_only
+def web_manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: name and icons when the site is added to a home screen."""
+    response = JsonResponse(
+        {
+            "name": "Annuaire des PTCE",
+            "short_name": "PTCE",
+            "lang": "fr",
+            "start_url": "/",
+            "display": "browser",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5e3f",
+            "icons": [
+                {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {"src": static("icons/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            ],
+        },
+        content_type="application/manifest+json",
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @read_only

@@ -1,11 +1,9 @@
-// On small screens the filter panel starts folded so that the map and the results come first;
-// its summary ("Filtrer les pôles") opens it. Without JavaScript it simply stays open.
+// The filter panel is served folded, so that on small screens the map and the results come
+// first and nothing moves once the page is drawn; on wide screens, where it sits beside the
+// results, it opens. A chosen filter keeps it open everywhere (the server renders it so).
 (function () {
   "use strict";
   var details = document.querySelector("[data-filters-details]");
   if (!details || !window.matchMedia) return;
-  var small = window.matchMedia("(max-width: 48rem)");
-  // A chosen filter keeps the panel open, so that people see what is selected.
-  var hasSelection = details.querySelector("input:checked, input[type=search]:not([value=''])");
-  if (small.matches && !hasSelection) details.open = false;
+  if (window.matchMedia("(min-width: 48.01rem)").matches) details.open = true;
 })();

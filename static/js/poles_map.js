@@ -28,8 +28,8 @@
 
   // One icon of each kind, shared by every marker.
   var icons = {
-    exact: L.divIcon({ className: "pole-marker pole-marker--exact", iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8] }),
-    approx: L.divIcon({ className: "pole-marker pole-marker--approx", iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8] }),
+    exact: L.divIcon({ className: "pole-marker pole-marker--exact", iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10] }),
+    approx: L.divIcon({ className: "pole-marker pole-marker--approx", iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10] }),
   };
 
   // A cluster says how many poles it holds to screen readers too ("12 pôles").
@@ -118,7 +118,8 @@
     var shareView = container.hasAttribute("data-share-view");
     var layer = L.markerClusterGroup({
       showCoverageOnHover: false,
-      maxClusterRadius: 40,
+      // Wide enough that cluster icons (40 px) seldom overlap: each stays a target of its own.
+      maxClusterRadius: 80,
       chunkedLoading: true,
       iconCreateFunction: clusterIcon,
     });

@@ -129,6 +129,7 @@ def test_directory_works_without_javascript(browser, live_server, directory, til
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/")
+    page.click("[data-filters-details] summary")  # served folded: one click unfolds it
     page.check("#f-region-53")
     page.check("#f-thematique-alimentation")
     page.click("text=Afficher les résultats")
@@ -199,3 +200,18 @@ def test_a_visible_message_says_when_the_map_data_fails(page, live_server, direc
     notice = page.wait_for_selector("[data-map-error]")
     assert notice.is_visible() and "La liste des résultats reste complète" in notice.inner_text()
     page.console_errors.clear()  # the browser logs the refused request itself
+
+
+def test_nothing_moves_once_the_page_is_drawn(page, live_server, directory):
+    """Cumulative layout shift, as the browser measures it, on the home page."""
+    page.add_init_script(
+        """window.__cls = 0; new PerformanceObserver(list => { for (const e of list.getEntries())
+           if (!e.hadRecentInput) window.__cls += e.value; })
+           .observe({type: 'layout-shift', buffered: true});"""
+    )
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(live_server.url + "/")
+        wait_for_map(page)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__cls") <= 0.02, width

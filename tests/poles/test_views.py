@@ -358,3 +358,13 @@ def test_head_requests_are_answered(client, url):
     response = client.head(url)
     assert response.status_code == 200
     assert response.content == b""
+
+
+def test_the_site_has_its_own_icon_and_manifest(client):
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 301 and favicon["Location"].endswith("icons/favicon.svg")
+    html = client.get("/").content.decode()
+    assert 'rel="icon"' in html and 'rel="apple-touch-icon"' in html
+    manifest = client.get("/site.webmanifest")
+    assert manifest["Content-Type"] == "application/manifest+json"
+    assert {icon["sizes"] for icon in manifest.json()["icons"]} == {"192x192", "512x512", "any"}
