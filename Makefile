@@ -70,7 +70,13 @@ bench: $(BIN)/.installed node_modules/.installed system-deps
 	PTCE_BENCH_PG=$(PG_SERVER) $(BIN)/python bench/run.py
 
 # Lighthouse (mobile) on six page types of the real data: the four scores, CLS and TBT.
-lighthouse: $(BIN)/.installed node_modules/.installed system-deps
+# A measuring tool, not part of the site: installed from the npm registry, pinned, in the
+# git-ignored bench-results/ (its dependency tree holds a "latest" range that npm ci refuses).
+LIGHTHOUSE_VERSION ?= 12.8.2
+bench-results/lighthouse/node_modules/.bin/lighthouse:
+	npm install --no-audit --no-fund --no-save --prefix bench-results/lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
+
+lighthouse: $(BIN)/.installed node_modules/.installed system-deps bench-results/lighthouse/node_modules/.bin/lighthouse
 	$(BIN)/python bench/lighthouse.py
 
 # Load and faults: 30 s of wrk (64 connections) on the home page and the map data against

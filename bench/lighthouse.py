@@ -1,4 +1,4 @@
-"""`make lighthouse`: Lighthouse (npm, on Debian's Chromium, mobile profile) on six page types
+"""`make lighthouse`: Lighthouse 12 (npm, on Debian's Chromium, mobile profile) on six page types
 of the real data, served by gunicorn with production settings and a local tile server.
 
 Prints, for each page, the four category scores, the cumulative layout shift and the total
@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import PYTHON, ROOT, Gunicorn, free_port, run
 
-LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ROOT / "bench-results" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("PTCE_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
@@ -82,7 +82,7 @@ def audit(url: str) -> dict:
 
 def main() -> None:
     if not LIGHTHOUSE.exists():
-        raise SystemExit("Lighthouse manque : lancez npm ci.")
+        raise SystemExit("Lighthouse manque : lancez make lighthouse.")
     workdir = Path(tempfile.mkdtemp(prefix="ptce-lighthouse-"))
     env = {
         **os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",

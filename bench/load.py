@@ -144,6 +144,7 @@ def main() -> None:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {name}")
     run([PYTHON, "manage.py", "migrate", "-v0"], env)
+    run([PYTHON, "manage.py", "load_communes", "-v0"], env)  # as make run does
     run([PYTHON, "manage.py", "import_poles", "fixtures/ptce_poles.csv", "-v0"], env)
     run([PYTHON, "manage.py", "createsuperuser", "--noinput", "--username", EDITOR[0],
          "--email", "charge@example.org"], env)  # fmt: skip

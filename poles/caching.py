@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
+from django.http import HttpResponse
 from django.utils import timezone
 
 from poles.models import DirectoryVersion
@@ -116,3 +117,53 @@ def cached_body(
         )
 
     return _cached(namespace, selection, make)
+
+
+def page_key(request, *parts: str) -> str:
+    """The key of a whole page: the view's canonical parts, and what the page itself shows of the
+    request (its host and scheme in canonical links, a fragment for the scripts)."""
+    fragment = request.headers.get("X-Requested-With", "") == "fetch"
+    return "|".join([request.get_host(), request.scheme, str(fragment), *parts])
+
+
+def cached_page(request, *, namespace: str, key: str, render: Callable[[], HttpResponse]):
+    """A whole public page, built once per canonical address and version of the directory.
+
+    Only for pages that are the same for every visitor (no form, no session), keyed by
+    validated values (`page_key`), served with ETag/Last-Modified (304 when unchanged) and
+    pre-compressed. A page that is not a plain 200 is rendered and not kept.
+    """
+    from django.utils.cache import get_conditional_response, patch_vary_headers
+    from django.utils.http import http_date
+
+    kept: dict = {}
+
+    def build() -> bytes:
+        response = render()
+        kept["response"] = response
+        if response.status_code != 200:
+            raise _NotCacheable
+        return response.content
+
+    try:
+        body = cached_body(namespace=f"page-{namespace}", selection=key, build=build, gzipped=True)
+    except _NotCacheable:
+        return kept["response"]
+    not_modified = get_conditional_response(
+        request, etag=body.etag, last_modified=int(body.last_modified.timestamp())
+    )
+    if not_modified is not None:
+        return not_modified
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(body.gzipped if accepts_gzip else body.raw)
+    if accepts_gzip:
+        response["Content-Encoding"] = "gzip"
+    response["ETag"] = body.etag
+    response["Last-Modified"] = http_date(body.last_modified.timestamp())
+    response["Cache-Control"] = "public, no-cache"  # revalidated each time: a 304 is cheap
+    patch_vary_headers(response, ["Accept-Encoding", "X-Requested-With"])
+    return response
+
+
+class _NotCacheable(Exception):
+    pass

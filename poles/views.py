@@ -11,11 +11,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from poles.caching import CachedBody, cached_body, cached_value
+from poles.caching import CachedBody, cached_body, cached_page, cached_value, page_key
 from poles.exports import (
     LICENCE,
     LICENCE_URL,
@@ -107,6 +107,24 @@ def pole_list(request: HttpRequest) -> HttpResponse:
                 return redirect(_with_place(request, (exact or place_choices)[0].key))
             place_choices = exact + [p for p in place_choices if p not in exact]
     filterset = pole_filter_published(data=request.GET)
+
+    def build() -> HttpResponse:
+        return _pole_list_page(request, filterset, typed, place_choices)
+
+    if typed or (filterset.is_bound and not filterset.is_valid()):
+        return build()  # messages that quote what was typed: not kept
+    key = page_key(request, filterset.selection(), filterset.sort_order, _page_number(request),
+                   request.GET.get("q", "").strip())  # fmt: skip
+    return cached_page(request, namespace="list", key=key, render=build)
+
+
+def _page_number(request: HttpRequest) -> str:
+    """The page asked for, as the paginator reads it (anything else is the first page)."""
+    value = request.GET.get("page", "")
+    return value if value.isdigit() and len(value) <= 6 else "1"
+
+
+def _pole_list_page(request, filterset: PoleFilter, typed: str, place_choices: list):
     summary = _summary(filterset)
     page, page_links = _page(request, filterset, summary["total"])
     selection = filterset.selection()
@@ -121,6 +139,8 @@ def pole_list(request: HttpRequest) -> HttpResponse:
         "has_filters": bool(filterset.active_values),
         "search": request.GET.get("q", ""),
         "selection": selection,
+        "page_base": _with_sort(selection, filterset.sort_order),
+        "scope_base": _without(selection, "portee"),
         "sort": filterset.sort_order,
         "sort_parameter": SORT_PARAMETER,
         "default_sort": DEFAULT_SORT,
@@ -136,6 +156,22 @@ def pole_list(request: HttpRequest) -> HttpResponse:
 
 
 PLACE_TEXT_PARAMETER = "ou"
+
+
+def _with_sort(selection: str, sort: str) -> str:
+    if sort == DEFAULT_SORT:
+        return selection
+    return (
+        f"{selection}&{urlencode({SORT_PARAMETER: sort})}"
+        if selection
+        else urlencode({SORT_PARAMETER: sort})
+    )
+
+
+def _without(selection: str, name: str) -> str:
+    query = QueryDict(selection, mutable=True)
+    query.pop(name, None)
+    return query.urlencode()
 
 
 def _with_place(request: HttpRequest, key: str) -> str:
@@ -217,6 +253,15 @@ def _set_validators(response: HttpResponse, body: CachedBody) -> None:
 
 @read_only
 def pole_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return cached_page(
+        request,
+        namespace="pole",
+        key=page_key(request, slug),
+        render=lambda: _pole_detail_page(request, slug),
+    )
+
+
+def _pole_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
     pole = pole_get_published(slug=slug)
     if pole is None:
         raise Http404(_("Aucun pôle publié ne porte cette adresse."))
@@ -266,6 +311,7 @@ def _fixed_selection(request: HttpRequest, filters: dict[str, list[str]]) -> dic
     return {
         "page": page,
         "page_links": page_links,
+        "page_base": "",  # the page's own address holds the selection
         "total": summary["total"],
         "unlocated_count": summary["unlocated"],
         "facets": summary["facets"],
@@ -276,12 +322,17 @@ def _fixed_selection(request: HttpRequest, filters: dict[str, list[str]]) -> dic
 
 def _territory_page(request, territory, filters: dict, departments=None) -> HttpResponse:
     """A region or department: the directory's list and map for that one territory."""
-    context = _fixed_selection(request, filters)
-    return render(
-        request,
-        "poles/territory_detail.html",
-        {**context, "territory": territory, "departments": departments},
-    )
+
+    def build() -> HttpResponse:
+        context = _fixed_selection(request, filters)
+        return render(
+            request,
+            "poles/territory_detail.html",
+            {**context, "territory": territory, "departments": departments},
+        )
+
+    key = page_key(request, territory.slug, _page_number(request))
+    return cached_page(request, namespace="territory", key=key, render=build)
 
 
 @read_only
@@ -423,13 +474,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @read_only
 def charter(request: HttpRequest) -> HttpResponse:
     """The charter of the PTCE of the Labo de l'ESS, and the poles known to have signed it."""
-    context = _fixed_selection(request, {"charte": [CharterStatus.YES]})
-    return render(
-        request,
-        "poles/charter.html",
-        {
-            **context,
-            "principles": Principle.objects.all(),
-            "unknown_count": context["facets"]["charte"].get(CharterStatus.UNKNOWN, 0),
-        },
-    )
+
+    def build() -> HttpResponse:
+        context = _fixed_selection(request, {"charte": [CharterStatus.YES]})
+        return render(
+            request,
+            "poles/charter.html",
+            {
+                **context,
+                "principles": Principle.objects.all(),
+                "unknown_count": context["facets"]["charte"].get(CharterStatus.UNKNOWN, 0),
+            },
+        )
+
+    key = page_key(request, _page_number(request))
+    return cached_page(request, namespace="charter", key=key, render=build)

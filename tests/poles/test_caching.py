@@ -53,12 +53,40 @@ def test_a_crafted_parameter_cannot_poison_another_selection(client, two_regions
 def test_invalid_and_unknown_parameters_share_the_entry_of_the_valid_selection(client, two_regions):
     from django.core.cache import cache
 
+    def counts() -> set[str]:  # the local-memory cache of the tests, whole pages aside
+        return {key for key in cache._cache if ":page-" not in key}
+
     client.get("/", {"region": "53"})
-    keys = set(cache._cache)  # the local-memory cache of the tests
+    keys = counts()
     for junk in ({"utm": "1"}, {"utm": "2", "region": ["53", "53"]}, {"departement": "zz"},
                  {"tri": "-nom"}, {"page": "3"}):  # fmt: skip
         client.get("/", {"region": "53", **junk})
-    assert set(cache._cache) == keys
+    assert counts() == keys
+
+
+def test_whole_pages_are_kept_per_canonical_address_and_revalidated(client, two_regions,
+                                                                    commit):  # fmt: skip
+    from django.core.cache import cache
+
+    def pages() -> set[str]:
+        return {key for key in cache._cache if ":page-list:" in key}
+
+    first = client.get("/", {"region": "53"})
+    assert first["ETag"] and "1 pôle trouvé" in first.content.decode()
+    for junk in ({"utm": "1"}, {"region": ["53", "53"]}, {"page": "abc"}):
+        again = client.get("/", {"region": "53", **junk})
+        assert again["ETag"] == first["ETag"] and again.content == first.content
+    assert len(pages()) == 1
+    # A junk parameter never reaches the links of a kept page.
+    assert "utm" not in client.get("/", {"region": "53", "utm": "1"}).content.decode()
+    assert (
+        client.get("/", {"region": "53"}, headers={"If-None-Match": first["ETag"]}).status_code
+        == 304
+    )
+    with commit():
+        PoleFactory(name="Autre breton", department=department("29"), region=region("53"))
+    renewed = client.get("/", {"region": "53"}, headers={"If-None-Match": first["ETag"]})
+    assert renewed.status_code == 200 and "2 pôles trouvés" in renewed.content.decode()
 
 
 def test_map_data_url_of_the_page_leaves_out_the_sort_order(client, two_regions):
@@ -145,7 +173,7 @@ def test_directory_counts_are_cached_until_the_data_changes(
     for _ in range(4):
         PoleFactory().themes.add(Theme.objects.get(code="alimentation"))
     first = client.get("/", {"thematique": "alimentation"})
-    with django_assert_num_queries(11):  # version, page rows and choices; no count, no facet
+    with django_assert_num_queries(12):  # versions, page rows and choices; no count, no facet
         again = client.get("/", {"thematique": "alimentation", "tri": "-nom"})
     assert again.context["total"] == first.context["total"] == 4
     with commit():
