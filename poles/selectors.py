@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
+from poles.caching import cached_value
 from poles.filters import PoleFilter
 from poles.models import Commune, LocationPrecision, Membership, Pole, Region
 
@@ -55,6 +56,25 @@ def pole_filter_published(*, data) -> PoleFilter:
 def pole_facet_counts(*, filterset: PoleFilter) -> dict[str, dict[str, int]]:
     """For each filter option, how many published poles it gives with the other filters."""
     return filterset.facet_counts(Pole.objects.published())
+
+
+def directory_summary(*, filterset: PoleFilter) -> dict:
+    """Counts over the whole selection (the costly part), once per selection and version."""
+    poles = filterset.qs
+
+    def summarize() -> dict:
+        return {
+            "total": poles.count(),
+            "unlocated": poles.unlocated().count(),
+            "facets": pole_facet_counts(filterset=filterset),
+        }
+
+    return cached_value(namespace="directory", selection=filterset.selection(), build=summarize)
+
+
+def directory_summary_warm() -> None:
+    """Computes the unfiltered directory's counts now, so that no visitor waits for them."""
+    directory_summary(filterset=pole_filter_published(data=None))
 
 
 def pole_map_features(*, poles: QuerySet[Pole]) -> list[dict]:

@@ -15,7 +15,7 @@ from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from poles.caching import CachedBody, cached_body, cached_page, cached_value, page_key
+from poles.caching import CachedBody, cached_body, cached_page, page_key
 from poles.exports import (
     LICENCE,
     LICENCE_URL,
@@ -40,7 +40,7 @@ from poles.schema import SCHEMA_PATH, schema_fields
 from poles.security import read_only
 from poles.selectors import (
     directory_last_updated,
-    pole_facet_counts,
+    directory_summary,
     pole_filter_published,
     pole_get_published,
     pole_map_features,
@@ -65,20 +65,6 @@ def _invalid_parameters(filterset: PoleFilter) -> list[str]:
             % {"label": label, "errors": " ".join(errors)}
         )
     return messages
-
-
-def _summary(filterset: PoleFilter) -> dict:
-    """Counts over the whole selection (the costly part), once per selection and version."""
-    poles = filterset.qs
-
-    def summarize() -> dict:
-        return {
-            "total": poles.count(),
-            "unlocated": poles.unlocated().count(),
-            "facets": pole_facet_counts(filterset=filterset),
-        }
-
-    return cached_value(namespace="directory", selection=filterset.selection(), build=summarize)
 
 
 def _page(request: HttpRequest, filterset: PoleFilter, total: int):
@@ -125,7 +111,7 @@ def _page_number(request: HttpRequest) -> str:
 
 
 def _pole_list_page(request, filterset: PoleFilter, typed: str, place_choices: list):
-    summary = _summary(filterset)
+    summary = directory_summary(filterset=filterset)
     page, page_links = _page(request, filterset, summary["total"])
     selection = filterset.selection()
     context = {
@@ -306,7 +292,7 @@ def _fixed_selection(request: HttpRequest, filters: dict[str, list[str]]) -> dic
     for key, values in filters.items():
         data.setlist(key, values)
     filterset = pole_filter_published(data=data)
-    summary = _summary(filterset)
+    summary = directory_summary(filterset=filterset)
     page, page_links = _page(request, filterset, summary["total"])
     return {
         "page": page,

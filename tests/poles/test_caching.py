@@ -179,3 +179,15 @@ def test_directory_counts_are_cached_until_the_data_changes(
     with commit():
         PoleFactory().themes.add(Theme.objects.get(code="alimentation"))
     assert client.get("/", {"thematique": "alimentation"}).context["total"] == 5
+
+
+def test_the_writer_computes_the_unfiltered_counts_after_its_commit(client, commit):
+    from django.core.cache import cache
+
+    with commit():
+        PoleFactory(name="Nouveau", located=True)
+    counts = [key for key in cache._cache if ":directory:" in key]
+    assert len(counts) == 1  # the unfiltered directory, ready before any visitor asks
+    response = client.get("/")
+    assert response.context["total"] == 1
+    assert [key for key in cache._cache if ":directory:" in key] == counts

@@ -319,7 +319,7 @@ def count_queries(client, url: str, **params) -> int:
 @pytest.mark.parametrize(
     ("url", "params", "expected"),
     [
-        ("/", {}, 23),
+        ("/", {}, 11),  # counts computed by the writer after its commit
         ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 26),
         ("/carte/poles.geojson", {}, 3),
         ("/donnees/poles.csv", {}, 10),
