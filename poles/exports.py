@@ -43,17 +43,10 @@ def pole_export_rows(*, poles: QuerySet[Pole], base_url: str) -> list[dict]:
         .values_list("pole_id", "approach__axis", "approach__code")
     ):
         approaches.setdefault(pole_id, {}).setdefault(axis, []).append(code)
-    codes: dict[str, dict[int, list[str]]] = {"themes": {}, "recognitions": {}}
-    for key, model, column in (
-        ("themes", Pole.themes.through, "theme__code"),
-        ("recognitions", Pole.recognitions.through, "statecall__code"),
-    ):
-        for pole_id, code in (
-            model.objects.filter(pole_id__in=pole_ids)
-            .order_by(column)
-            .values_list("pole_id", column)
-        ):
-            codes[key].setdefault(pole_id, []).append(code)
+    codes = {
+        "themes": _codes_by_pole(Pole.themes.through, "theme__code", pole_ids),
+        "recognitions": _codes_by_pole(Pole.recognitions.through, "statecall__code", pole_ids),
+    }
     action: dict[int, list[str]] = {}
     for kind, model, column in (
         ("region", Pole.action_regions.through, "region__code"),
@@ -61,12 +54,8 @@ def pole_export_rows(*, poles: QuerySet[Pole], base_url: str) -> list[dict]:
         ("epci", Pole.action_epcis.through, "epci__siren"),
         ("commune", Pole.action_communes.through, "commune__code"),
     ):
-        for pole_id, code in (
-            model.objects.filter(pole_id__in=pole_ids)
-            .order_by(column)
-            .values_list("pole_id", column)
-        ):
-            action.setdefault(pole_id, []).append(f"{kind}:{code}")
+        for pole_id, found in _codes_by_pole(model, column, pole_ids).items():
+            action.setdefault(pole_id, []).extend(f"{kind}:{code}" for code in found)
     members: dict[int, list[str]] = {}
     for pole_id, name, category in (
         Membership.objects.filter(pole_id__in=pole_ids)
@@ -129,6 +118,17 @@ def pole_export_rows(*, poles: QuerySet[Pole], base_url: str) -> list[dict]:
         }
         rows.append({name: row[name] for name in names})
     return rows
+
+
+def _codes_by_pole(through, column: str, pole_ids) -> dict[int, list[str]]:
+    """Pole id -> the sorted codes a many-to-many table links it to (one query)."""
+    found: dict[int, list[str]] = {}
+    rows = (
+        through.objects.filter(pole_id__in=pole_ids).order_by(column).values_list("pole_id", column)
+    )
+    for pole_id, code in rows:
+        found.setdefault(pole_id, []).append(code)
+    return found
 
 
 def _decimal_text(value: Decimal | None) -> str:
