@@ -25,6 +25,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 
 from poles.models import DirectoryVersion
 
@@ -146,9 +148,6 @@ def cached_page(request, *, namespace: str, key: str, render: Callable[[], HttpR
     validated values (`page_key`), served with ETag/Last-Modified (304 when unchanged) and
     pre-compressed. A page that is not a plain 200 is rendered and not kept.
     """
-    from django.utils.cache import get_conditional_response, patch_vary_headers
-    from django.utils.http import http_date
-
     kept: dict = {}
 
     def build() -> bytes:
@@ -162,19 +161,31 @@ def cached_page(request, *, namespace: str, key: str, render: Callable[[], HttpR
         body = cached_body(namespace=f"page-{namespace}", selection=key, build=build, gzipped=True)
     except _NotCacheable:
         return kept["response"]
+    response = body_response(request, body)
+    patch_vary_headers(response, ["X-Requested-With"])
+    return response
+
+
+def set_validators(response: HttpResponse, body: CachedBody) -> None:
+    response["ETag"] = body.etag
+    response["Last-Modified"] = http_date(body.last_modified.timestamp())
+
+
+def body_response(request, body: CachedBody, **response_options) -> HttpResponse:
+    """A cached body as a response: 304 when the client has it, else the gzipped twin when the
+    client accepts it; revalidated each time (a 304 is cheap) so that a change shows at once."""
     not_modified = get_conditional_response(
         request, etag=body.etag, last_modified=int(body.last_modified.timestamp())
     )
     if not_modified is not None:
         return not_modified
-    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = HttpResponse(body.gzipped if accepts_gzip else body.raw)
+    accepts_gzip = body.gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(body.gzipped if accepts_gzip else body.raw, **response_options)
     if accepts_gzip:
         response["Content-Encoding"] = "gzip"
-    response["ETag"] = body.etag
-    response["Last-Modified"] = http_date(body.last_modified.timestamp())
-    response["Cache-Control"] = "public, no-cache"  # revalidated each time: a 304 is cheap
-    patch_vary_headers(response, ["Accept-Encoding", "X-Requested-With"])
+    set_validators(response, body)
+    response["Cache-Control"] = "public, no-cache"
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 

@@ -10,12 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from poles.caching import CachedBody, cached_body, cached_page, page_key
+from poles.caching import body_response, cached_body, cached_page, page_key, set_validators
 from poles.exports import (
     LICENCE,
     LICENCE_URL,
@@ -111,30 +110,23 @@ def _page_number(request: HttpRequest) -> str:
 
 
 def _pole_list_page(request, filterset: PoleFilter, typed: str, place_choices: list):
-    summary = directory_summary(filterset=filterset)
-    page, page_links = _page(request, filterset, summary["total"])
-    selection = filterset.selection()
-    context = {
+    context = _selection_context(request, filterset)
+    selection = context["selection"]
+    context |= {
         "filter": filterset,
-        "page": page,
-        "page_links": page_links,
-        "total": summary["total"],
-        "unlocated_count": summary["unlocated"],
-        "filter_panel": filterset.panel(summary["facets"]),
+        "filter_panel": filterset.panel(context["facets"]),
         "invalid_parameters": _invalid_parameters(filterset),
         "has_filters": bool(filterset.active_values),
         "search": request.GET.get("q", ""),
-        "selection": selection,
         "page_base": _with_sort(selection, filterset.sort_order),
         "scope_base": _without(selection, "portee"),
         "sort": filterset.sort_order,
         "sort_parameter": SORT_PARAMETER,
         "default_sort": DEFAULT_SORT,
         "view_parameters": " ".join(VIEW_PARAMETERS),
-        "theme_labels": dict(Theme.objects.values_list("code", "label")),
         "place_text": typed,
         "place_choices": [(p, _with_place(request, p.key)) for p in place_choices],
-        **_place_context(filterset, summary["total"]),
+        **_place_context(filterset, context["total"]),
     }
     if request.headers.get(FRAGMENT_HEADER) == "fetch":
         return render(request, "poles/includes/_directory.html", context)
@@ -145,13 +137,9 @@ PLACE_TEXT_PARAMETER = "ou"
 
 
 def _with_sort(selection: str, sort: str) -> str:
-    if sort == DEFAULT_SORT:
-        return selection
-    return (
-        f"{selection}&{urlencode({SORT_PARAMETER: sort})}"
-        if selection
-        else urlencode({SORT_PARAMETER: sort})
-    )
+    """The selection with its sort order, for the page links (the default sort left out)."""
+    sort_query = "" if sort == DEFAULT_SORT else urlencode({SORT_PARAMETER: sort})
+    return "&".join(part for part in (selection, sort_query) if part)
 
 
 def _without(selection: str, name: str) -> str:
@@ -214,27 +202,7 @@ def pole_map_data(request: HttpRequest) -> HttpResponse:
         return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
 
     body = cached_body(namespace="map", selection=filterset.selection(), build=build, gzipped=True)
-    not_modified = get_conditional_response(
-        request, etag=body.etag, last_modified=int(body.last_modified.timestamp())
-    )
-    if not_modified is not None:
-        return not_modified
-    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = HttpResponse(
-        body.gzipped if accepts_gzip else body.raw, content_type="application/geo+json"
-    )
-    if accepts_gzip:
-        response["Content-Encoding"] = "gzip"
-    _set_validators(response, body)
-    # Browsers revalidate each time (cheap: a 304) so that a change shows at once.
-    response["Cache-Control"] = "public, no-cache"
-    patch_vary_headers(response, ["Accept-Encoding"])
-    return response
-
-
-def _set_validators(response: HttpResponse, body: CachedBody) -> None:
-    response["ETag"] = body.etag
-    response["Last-Modified"] = http_date(body.last_modified.timestamp())
+    return body_response(request, body, content_type="application/geo+json")
 
 
 @read_only
@@ -285,25 +253,30 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _territory_page(request, department, {"departement": [department.code]})
 
 
-def _fixed_selection(request: HttpRequest, filters: dict[str, list[str]]) -> dict:
-    """A page of the directory for a fixed selection (a territory, the charter's signatories):
-    its paginated poles, counts and map, cached like the list."""
-    data = QueryDict(mutable=True)
-    for key, values in filters.items():
-        data.setlist(key, values)
-    filterset = pole_filter_published(data=data)
+def _selection_context(request: HttpRequest, filterset: PoleFilter) -> dict:
+    """A selection's page of poles, its counts and what its map needs (list, territory,
+    charter)."""
     summary = directory_summary(filterset=filterset)
     page, page_links = _page(request, filterset, summary["total"])
     return {
         "page": page,
         "page_links": page_links,
-        "page_base": "",  # the page's own address holds the selection
         "total": summary["total"],
         "unlocated_count": summary["unlocated"],
         "facets": summary["facets"],
         "selection": filterset.selection(),
         "theme_labels": dict(Theme.objects.values_list("code", "label")),
     }
+
+
+def _fixed_selection(request: HttpRequest, filters: dict[str, list[str]]) -> dict:
+    """A page of the directory for a fixed selection (a territory, the charter's signatories)."""
+    data = QueryDict(mutable=True)
+    for key, values in filters.items():
+        data.setlist(key, values)
+    context = _selection_context(request, pole_filter_published(data=data))
+    context["page_base"] = ""  # the page's own address holds the selection
+    return context
 
 
 def _territory_page(request, territory, filters: dict, departments=None) -> HttpResponse:
@@ -375,7 +348,7 @@ def _export_response(request: HttpRequest, *, extension: str, content_type: str,
     response = HttpResponse(body.raw, content_type=content_type)
     filename = f"annuaire-ptce-{timezone.localdate().isoformat()}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    _set_validators(response, body)
+    set_validators(response, body)
     return response
 
 
