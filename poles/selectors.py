@@ -5,13 +5,12 @@ Each selector runs a fixed number of queries, whatever the number of poles.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from poles.caching import cached_value
 from poles.filters import PoleFilter
 from poles.models import Commune, LocationPrecision, Membership, Pole, Region
+from poles.territories.selectors import poles_nearest
 
 
 def pole_list_published() -> QuerySet[Pole]:
@@ -107,25 +106,14 @@ def pole_map_features(*, poles: QuerySet[Pole]) -> list[dict]:
 
 
 def pole_nearby(*, pole: Pole, limit: int = 5) -> list[Pole]:
-    """The published poles closest to `pole` (flat-earth distance: fine at this scale)."""
+    """The published poles closest to `pole`, as the place search measures them."""
     if not pole.is_located or pole.is_location_approximate:
         return []
-    lat, lon = pole.latitude, pole.longitude
-    squeeze = Decimal("0.5")  # cos(latitude) in France, so that a degree east weighs right
-    # Look in a box around the pole first (an index range scan), not at every pole.
-    box = Q(latitude__range=(lat - 3, lat + 3), longitude__range=(lon - 4, lon + 4))
-    return list(
-        Pole.objects.published()
-        .located()
-        .filter(box)
-        .exclude(pk=pole.pk)
-        .exclude(location_precision=LocationPrecision.DEPARTMENT_SEAT)
-        .annotate(
-            distance=(F("latitude") - lat) * (F("latitude") - lat)
-            + (F("longitude") - lon) * (F("longitude") - lon) * squeeze
-        )
-        .select_related("department")
-        .order_by("distance")[:limit]
+    return poles_nearest(
+        latitude=float(pole.latitude),
+        longitude=float(pole.longitude),
+        poles=Pole.objects.published().exclude(pk=pole.pk),
+        limit=limit,
     )
 
 
