@@ -40,7 +40,7 @@ from poles.models import (
     StateCall,
     Theme,
 )
-from poles.schema import SchemaField, field_for, field_names, schema_fields
+from poles.schema import field_for, field_names, schema_fields
 
 MAX_REPORTED_ERRORS = 50
 # The territory of action: place kind -> the pole's relation, its model and code field.
@@ -327,6 +327,7 @@ class _Importer:
         self.report = ImportReport(dry_run=dry_run)
         self.errors: list[RowError] = []
         self.departments = {d.code: d for d in Department.objects.all()}
+        self.departments_by_id = {d.pk: d for d in self.departments.values()}
         self.regions = {r.code: r for r in Region.objects.all()}
         self.approaches = {a.code: a for a in Approach.objects.all()}
         self.themes = {t.code: t for t in Theme.objects.all()}
@@ -373,7 +374,7 @@ class _Importer:
         values: dict = {}
         self.parse_identity(line, row, values)
         for item in self.fields.values():
-            if _is_plain_text(item) and row.get(item.name):
+            if item.name in PLAIN_TEXT_FIELDS and row.get(item.name):
                 values[item.target] = row[item.name]
         self.parse_territory(line, row, values)
         self.parse_location(line, row, values)
@@ -452,8 +453,7 @@ class _Importer:
             else:
                 # The official name; the department follows from the commune.
                 values["commune"] = official[0]
-                by_id = {d.pk: d for d in self.departments.values()}
-                commune_department = by_id[official[1]]
+                commune_department = self.departments_by_id[official[1]]
                 if row["departement_code"] and row["departement_code"] != commune_department.code:
                     self.error(
                         line,
@@ -653,11 +653,7 @@ class _Importer:
         return changed
 
 
-def _is_plain_text(item: SchemaField) -> bool:
-    """Fields copied as they are into a text field of the pole."""
-    return item.type == "string" and not item.enum and item.name in PLAIN_TEXT_FIELDS
-
-
+# Fields copied as they are into a text field of the pole.
 PLAIN_TEXT_FIELDS = frozenset(
     {
         "sigle", "structure_porteuse", "commune", "code_insee_commune", "secteur",

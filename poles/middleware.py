@@ -7,6 +7,8 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+from poles.security import SAFE_METHODS
+
 HEALTH_PATH = "/healthz"
 
 
@@ -23,9 +25,9 @@ class HealthCheckMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path != HEALTH_PATH:
             return self.get_response(request)
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in SAFE_METHODS:
             response = HttpResponse(status=405, content_type="text/plain")
-            response["Allow"] = "GET, HEAD"
+            response["Allow"] = ", ".join(SAFE_METHODS)
         else:
             try:
                 with connection.cursor() as cursor:

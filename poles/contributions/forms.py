@@ -144,11 +144,12 @@ class ProposalForm(forms.Form):
         values = {name: self._json(name) for name in self.fact_names}
         if self.kind == ProposalKind.CLOSED:
             values["stage"] = Stage.STOPPED.value
+            if not values["sources"]:
+                del values["sources"]
         if self.kind == ProposalKind.CORRECTION:
             # Only what the contributor changed: what the pole became since is not theirs.
             values = {k: v for k, v in values.items() if v != snapshot.get(k)}
-        return {k: v for k, v in values.items() if not (self.kind == ProposalKind.CLOSED
-                                                        and k == "sources" and not v)}  # fmt: skip
+        return values
 
     def _json(self, name: str) -> Value:
         value = self.cleaned_data.get(name)
