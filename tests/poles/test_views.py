@@ -1,5 +1,6 @@
 import json
 import re
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -372,3 +373,17 @@ def test_the_site_has_its_own_icon_and_manifest(client):
     manifest = client.get("/site.webmanifest")
     assert manifest["Content-Type"] == "application/manifest+json"
     assert {icon["sizes"] for icon in manifest.json()["icons"]} == {"192x192", "512x512", "any"}
+
+
+def test_a_pole_page_lists_the_nearest_other_poles_by_distance(client):
+    nantes = PoleFactory(name="À Nantes", located=True)
+    PoleFactory(name="À Rezé", latitude=Decimal("47.1833"), longitude=Decimal("-1.55"),
+                location_precision=LocationPrecision.COMMUNE)  # fmt: skip
+    PoleFactory(name="À Angers", latitude=Decimal("47.4784"), longitude=Decimal("-0.5632"),
+                location_precision=LocationPrecision.COMMUNE)  # fmt: skip
+    PoleFactory(name="Approximatif", approximate=True)  # a department's seat: no distance
+    PoleFactory(name="À La Réunion", latitude=Decimal("-20.8789"), longitude=Decimal("55.4481"),
+                location_precision=LocationPrecision.COMMUNE)  # fmt: skip
+    response = client.get(nantes.get_absolute_url())
+    assert [p.name for p in response.context["nearby"]] == ["À Rezé", "À Angers"]
+    assert "Pôles proches" in response.content.decode()
