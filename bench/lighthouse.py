@@ -25,6 +25,8 @@ from run import PYTHON, ROOT, Gunicorn, free_port, run
 LIGHTHOUSE = ROOT / "bench-results" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("PTCE_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+RUNS = int(os.environ.get("PTCE_LIGHTHOUSE_RUNS", "3"))
+FILTERED_LIST = "/?region=53&thematique=alimentation"
 
 
 def png(size: int) -> bytes:
@@ -62,7 +64,7 @@ def tile_server() -> str:
     return f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}{{r}}.png"
 
 
-def audit(url: str) -> dict:
+def audit_once(url: str) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
         subprocess.run(
             [str(LIGHTHOUSE), url, "--quiet", "--form-factor=mobile", "--output=json",
@@ -80,6 +82,44 @@ def audit(url: str) -> dict:
     }
 
 
+def audit(url: str, runs: int = RUNS) -> dict:
+    """The median run by performance score, as Lighthouse's documentation advises: one run
+    varies with what else the machine does."""
+    reports = sorted((audit_once(url) for _ in range(runs)),
+                     key=lambda r: (r["performance"], -r["tbt_ms"]))  # fmt: skip
+    return {**reports[len(reports) // 2], "tbt_all_ms": [r["tbt_ms"] for r in reports]}
+
+
+def page_types(slug: str) -> dict[str, str]:
+    return {
+        "accueil": "/",
+        "liste filtrée": FILTERED_LIST,
+        "fiche": f"/poles/{slug}/",
+        "territoire": "/regions/bretagne/",
+        "charte": "/charte/",
+        "données": "/donnees/",
+    }
+
+
+def first_slug(env: dict) -> str:
+    return run([PYTHON, "manage.py", "shell", "-c",
+                "from poles.models import Pole; print(Pole.objects.published().located()"
+                ".order_by('name').first().slug)"], env).split()[-1]  # fmt: skip
+
+
+def table(results: dict[str, dict]) -> str:
+    lines = [
+        "| page | performance | accessibilité | bonnes pratiques | SEO | CLS | TBT ms "
+        "| TBT des essais ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['performance']} | {r['accessibility']} | "
+                     f"{r['best-practices']} | {r['seo']} | {r['cls']} | {r['tbt_ms']} | "
+                     f"{', '.join(map(str, r['tbt_all_ms']))} |")  # fmt: skip
+    return "\n".join(lines)
+
+
 def main() -> None:
     if not LIGHTHOUSE.exists():
         raise SystemExit("Lighthouse manque : lancez make lighthouse.")
@@ -95,29 +135,15 @@ def main() -> None:
         for command in (["migrate"], ["load_communes"], ["import_poles", "fixtures/ptce_poles.csv"],
                         ["collectstatic", "--noinput"]):  # fmt: skip
             run([PYTHON, "manage.py", *command, "-v0"], env)
-        slug = run([PYTHON, "manage.py", "shell", "-c",
-                    "from poles.models import Pole; print(Pole.objects.published().located()"
-                    ".order_by('name').first().slug)"], env).split()[-1]  # fmt: skip
-        pages = {
-            "accueil": "/",
-            "liste filtrée": "/?region=53&thematique=alimentation",
-            "fiche": f"/poles/{slug}/",
-            "territoire": "/regions/bretagne/",
-            "charte": "/charte/",
-            "données": "/donnees/",
-        }
         server = Gunicorn(env)
         try:
-            results = {name: audit(server.url + path) for name, path in pages.items()}
+            results = {name: audit(server.url + path)
+                       for name, path in page_types(first_slug(env)).items()}  # fmt: skip
         finally:
             server.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print("| page | performance | accessibilité | bonnes pratiques | SEO | CLS | TBT ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, r in results.items():
-        print(f"| {name} | {r['performance']} | {r['accessibility']} | {r['best-practices']} "
-              f"| {r['seo']} | {r['cls']} | {r['tbt_ms']} |")  # fmt: skip
+    print(table(results))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import datetime
@@ -28,7 +29,10 @@ BACKENDS = os.environ.get("PTCE_BENCH_BACKENDS", "sqlite,postgresql").split(",")
 TARGETS = {
     "map_bytes_per_pole": 80,
     "page_median_ms": 50,
-    "static_ratio": 0.5,
+    "page_to_map_ratio": 0.5,
+    "cls": 0.02,
+    "tbt_ms": 100,
+    "tbt_ms_20000": 200,
     "browser_ms": 1500,
     "place_suggestions_ms": 50,
     "after_edit_ms": 100,
@@ -110,47 +114,100 @@ def wrk_rps(url: str) -> float:
     raise SystemExit(f"wrk n'a rien mesuré :\n{output}")
 
 
-def load_run(server: Gunicorn) -> dict:
-    """Cached map data against a static file of the same size, through the same stack."""
-    request = urllib.request.Request(
-        server.url + "/carte/poles.geojson", headers={"Accept-Encoding": "gzip"}
-    )
-    body = urllib.request.urlopen(request, timeout=60).read()
-    static = ROOT / "staticfiles" / "bench-same-size.bin"
-    static.write_bytes(body)
+def fetch_gzip(url: str) -> bytes:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    return urllib.request.urlopen(request, timeout=60).read()
+
+
+class Nginx:
+    """Debian's nginx (2 workers, like gunicorn) serving given bytes as static files."""
+
+    def __init__(self, files: dict[str, bytes]):
+        self.root = Path(tempfile.mkdtemp(prefix="ptce-nginx-"))
+        (self.root / "www").mkdir()
+        for name, body in files.items():
+            (self.root / "www" / name).write_bytes(body)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        # The files hold gzip bytes, as the site sends them: nginx only copies them out.
+        (self.root / "nginx.conf").write_text(f"""
+worker_processes 2; daemon off; pid {self.root}/nginx.pid; error_log {self.root}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off; sendfile on; tcp_nopush on;
+  client_body_temp_path {self.root}; proxy_temp_path {self.root};
+  fastcgi_temp_path {self.root}; uwsgi_temp_path {self.root}; scgi_temp_path {self.root};
+  server {{
+    listen 127.0.0.1:{self.port};
+    root {self.root}/www;
+    default_type text/html;
+    add_header Content-Encoding gzip;
+  }}
+}}
+""")
+        self.process = subprocess.Popen(["nginx", "-c", str(self.root / "nginx.conf")])
+        for _ in range(50):
+            try:
+                urllib.request.urlopen(self.url + "/" + next(iter(files)), timeout=2)
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise SystemExit("nginx n'a pas démarré")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGQUIT)
+        self.process.wait(timeout=30)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def load_run(server: Gunicorn, pages: dict[str, str]) -> dict:
+    """Whole cached pages and the cached map data of the same gunicorn, in one run, beside
+    nginx serving the same bytes as static files."""
+    bodies = {name: fetch_gzip(server.url + path) for name, path in pages.items()}
+    rps = {name: round(wrk_rps(server.url + path)) for name, path in pages.items()}
+    nginx = Nginx({f"{index}.bin": body for index, body in enumerate(bodies.values())})
     try:
-        server.stop()  # whitenoise indexes static files when it starts
-        restarted = Gunicorn(server.env)
-        map_rps = wrk_rps(restarted.url + "/carte/poles.geojson")
-        static_rps = wrk_rps(restarted.url + "/static/bench-same-size.bin")
-        restarted.stop()
+        static_rps = {name: round(wrk_rps(f"{nginx.url}/{index}.bin"))
+                      for index, name in enumerate(pages)}  # fmt: skip
     finally:
-        static.unlink(missing_ok=True)
+        nginx.stop()
     return {
-        "bytes": len(body),
-        "map_rps": round(map_rps),
-        "static_rps": round(static_rps),
-        "ratio": round(map_rps / static_rps, 2),
-    }
+        name: {"bytes": len(bodies[name]), "rps": rps[name], "nginx_rps": static_rps[name],
+               "ratio_to_map": round(rps[name] / rps["map data"], 2)}
+        for name in pages
+    }  # fmt: skip
 
 
-def measure(backend: str, size: int) -> dict:
+def measure(backend: str, size: int, tiles_url: str) -> dict:
+    import lighthouse
+
     env = {**os.environ, "DATABASE_URL": database_url(backend, size), "DJANGO_DEBUG": "false",
            "DJANGO_SECRET_KEY": "benchmark-only", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
            "DJANGO_HTTPS": "false", "DJANGO_LOG_LEVEL": "WARNING",
-           "PTCE_TILES_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png"}  # fmt: skip
+           "PTCE_TILES_URL": tiles_url}  # fmt: skip
     started = time.perf_counter()
     fresh_database(backend, size, env)
     result = json.loads(run([PYTHON, "bench/measure_server.py", "20"], env))
     server = Gunicorn(env)
-    server.env = env
     try:
         result["browser"] = json.loads(run([PYTHON, "bench/measure_browser.py", server.url], env))
+        if backend == "postgresql" and size in (0, max(SIZES)) and lighthouse.LIGHTHOUSE.exists():
+            pages = lighthouse.page_types(lighthouse.first_slug(env))
+            if size:  # the pages whose weight grows with the number of poles
+                pages = {name: pages[name] for name in ("accueil", "liste filtrée")}
+            print(f"… Lighthouse, {len(pages)} pages", file=sys.stderr, flush=True)
+            result["lighthouse"] = {name: lighthouse.audit(server.url + path)
+                                    for name, path in pages.items()}  # fmt: skip
         if backend == "postgresql" and size == max(SIZES):
-            result["load"] = load_run(server)
+            result["load"] = load_run(server, {
+                "map data": "/carte/poles.geojson",
+                "home": "/",
+                "filtered list": lighthouse.FILTERED_LIST,
+                "pole page": f"/poles/{lighthouse.first_slug(env)}/",
+            })  # fmt: skip
     finally:
-        if server.process.poll() is None:
-            server.stop()
+        server.stop()
     result["setup_s"] = round(time.perf_counter() - started)
     return result
 
@@ -189,12 +246,21 @@ def check_targets(results: dict) -> list[str]:
             misses.append(f"{label} : carte utilisable "
                           f"{browser['first_interaction_ms'] - browser['data_arrived_ms']} ms "
                           "après l'arrivée des données (cible 1 500 ms)")  # fmt: skip
-        load = result.get("load")
-        if load and load["ratio"] < TARGETS["static_ratio"]:
-            misses.append(
-                f"{label} : données de carte {load['map_rps']} req/s contre "
-                f"{load['static_rps']} pour un fichier statique (cible ≥ 50 %)"
-            )
+        for page, load in result.get("load", {}).items():
+            if load["ratio_to_map"] < TARGETS["page_to_map_ratio"]:
+                misses.append(f"{label} : {page} {load['rps']} req/s, {load['ratio_to_map']} "
+                              "fois les données de carte (cible ≥ 0,5)")  # fmt: skip
+        for page, audit in result.get("lighthouse", {}).items():
+            low = [name for name in ("performance", "accessibility", "best-practices", "seo")
+                   if audit[name] < 100]  # fmt: skip
+            if low:
+                misses.append(f"{label} : Lighthouse {page} sous 100 en {', '.join(low)}")
+            if audit["cls"] > TARGETS["cls"]:
+                misses.append(f"{label} : Lighthouse {page} CLS {audit['cls']} (cible 0,02)")
+            tbt_target = TARGETS["tbt_ms" if not size else "tbt_ms_20000"]
+            if page == "accueil" and audit["tbt_ms"] > tbt_target:
+                misses.append(f"{label} : Lighthouse accueil TBT {audit['tbt_ms']} ms "
+                              f"(cible {tbt_target} ms)")  # fmt: skip
     # Query counts must not depend on the number of poles.
     for backend in BACKENDS:
         counts = {size: {p: r["queries"] for p, r in results[(backend, size)]["pages"].items()}
@@ -231,13 +297,22 @@ def table(results: dict) -> str:
                      f"{b.get('drawn_after_data_ms')} | {b.get('pan_ms')} | "
                      f"{b.get('heap_mb')} |")  # fmt: skip
     for (backend, _size), result in results.items():
+        if "lighthouse" in result:
+            import lighthouse
+
+            lines += ["", f"Lighthouse 12, mobile, throttling par défaut, médiane de "
+                      f"{lighthouse.RUNS} essais ({backend}, {result['poles']} pôles) :", "",
+                      lighthouse.table(result["lighthouse"])]  # fmt: skip
+    for (backend, _size), result in results.items():
         if "load" in result:
-            load = result["load"]
-            lines += ["", f"Charge (wrk, 2 fils, 16 connexions, 5 s, gunicorn 2 workers, "
-                      f"{backend}, {result['poles']} pôles) : données de carte "
-                      f"{load['map_rps']} req/s, fichier statique de même taille "
-                      f"({number(load['bytes'])} o gzip) {load['static_rps']} req/s, "
-                      f"rapport {load['ratio']}."]  # fmt: skip
+            lines += ["", f"Charge (wrk, 2 fils, 16 connexions, 5 s par adresse ; gunicorn et "
+                      f"nginx à 2 workers ; {backend}, {result['poles']} pôles) :", "",
+                      "| adresse | octets gzip | gunicorn req/s | rapport aux données de carte "
+                      "| nginx, mêmes octets en fichier, req/s |",
+                      "|---|---:|---:|---:|---:|"]  # fmt: skip
+            for page, load in result["load"].items():
+                lines.append(f"| {page} | {number(load['bytes'])} | {load['rps']} | "
+                             f"{load['ratio_to_map']} | {load['nginx_rps']} |")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -246,11 +321,14 @@ def main() -> None:
     env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "benchmark-only",
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_STATIC_MANIFEST": "true"}  # fmt: skip
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    import lighthouse
+
+    tiles_url = lighthouse.tile_server()
     results = {}
     for backend in BACKENDS:
         for size in SIZES:
             print(f"… {backend}, {size or 'données réelles'}", file=sys.stderr, flush=True)
-            results[(backend, size)] = measure(backend, size)
+            results[(backend, size)] = measure(backend, size, tiles_url)
     text = table(results)
     misses = check_targets(results)
     verdict = ("Toutes les cibles sont atteintes." if not misses
@@ -273,11 +351,11 @@ def main() -> None:
             "réseau), 20 requêtes après une requête de chauffe (3 pour l'export CSV). "
             "Navigateur : Chromium sans tête, médiane de 3 chargements de l'accueil "
             "(tuiles servies localement).\n\n"
-            "Les médianes sont celles de requêtes répétées : les comptes, facettes, données de "
-            "carte et exports sont alors servis du cache, valable jusqu'à la prochaine "
-            "modification de l'annuaire. La première requête après une modification les "
-            "recalcule (mesuré à la main à 20 000 pôles sur PostgreSQL : environ 350 ms pour "
-            "l'accueil, 1,1 s pour l'export CSV).\n\n" + text + "\n\n" + verdict + "\n"
+            "Les médianes sont celles de requêtes répétées : pages, comptes, facettes, données "
+            "de carte et exports sont alors servis du cache, valable jusqu'à la prochaine "
+            "modification de l'annuaire. « home, first request after an edit » mesure "
+            "l'accueil juste après une modification validée (le rédacteur recalcule les "
+            "comptes après son commit).\n\n" + text + "\n\n" + verdict + "\n"
         )
 
 

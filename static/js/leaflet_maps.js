@@ -4,16 +4,21 @@
 (function () {
   "use strict";
 
+  function startMap(container) {
+    var optionsNode = document.getElementById(container.dataset.leafletMap);
+    if (!optionsNode) return;
+    L.Map.djangoMap(container.id, {
+      djoptions: JSON.parse(optionsNode.textContent),
+      globals: false,
+      callback: function () {},
+    });
+  }
+
+  // Each map starts in a task of its own, after the scripts' evaluation: no long task on load.
   function start() {
     if (typeof L === "undefined" || !L.Map.djangoMap) return;
     document.querySelectorAll("[data-leaflet-map]").forEach(function (container) {
-      var optionsNode = document.getElementById(container.dataset.leafletMap);
-      if (!optionsNode) return;
-      L.Map.djangoMap(container.id, {
-        djoptions: JSON.parse(optionsNode.textContent),
-        globals: false,
-        callback: function () {},
-      });
+      setTimeout(function () { startMap(container); }, 0);
     });
   }
 

@@ -32,6 +32,9 @@
     approx: L.divIcon({ className: "pole-marker pole-marker--approx", iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10] }),
   };
 
+  // The longest piece of work done at once: under the 50 ms of a "long task".
+  var SLICE_MS = 30;
+
   // A cluster says how many poles it holds to screen readers too ("12 pôles").
   var ClusterIcon = L.DivIcon.extend({
     createIcon: function (oldIcon) {
@@ -120,14 +123,54 @@
       showCoverageOnHover: false,
       // Wide enough that cluster icons (40 px) seldom overlap: each stays a target of its own.
       maxClusterRadius: 80,
+      // Clusters are computed in slices short enough not to block the page (defaults: 200 ms).
       chunkedLoading: true,
+      chunkInterval: SLICE_MS,
+      chunkDelay: 0,
+      chunkProgress: function (processed, total) {
+        // Called before the last slice's clusters are drawn: what follows waits for them.
+        if (processed === total && afterAdding) setTimeout(afterAdding, 0);
+      },
       iconCreateFunction: clusterIcon,
     });
+    var afterAdding = null;
     map.addLayer(layer);
     var markersBySlug = {};
     var requestId = 0;
     var initialView = shareView ? readView() : null;
     if (initialView) map.setView([initialView[0], initialView[1]], initialView[2]);
+
+    function marker(feature) {
+      var c = feature.geometry.coordinates;
+      var p = feature.properties;
+      var item = L.marker([c[1], c[0]], {
+        icon: p.approximate ? icons.approx : icons.exact,
+        title: p.name + (p.approximate ? " (" + text("approximateShort") + ")" : ""),
+        alt: p.name,
+        keyboard: true,
+      });
+      item.bindPopup(function () { return popupContent(p); });
+      item.on("popupopen", function () { if (shareView) setParam("pole", p.slug); });
+      item.on("popupclose", function () { if (shareView) setParam("pole", null); });
+      markersBySlug[p.slug] = item;
+      return item;
+    }
+
+    // Markers are built in slices of at most SLICE_MS, each in a task of its own, so that the
+    // page stays responsive whatever the number of poles; a newer request abandons the build.
+    function buildMarkers(features, current, done) {
+      var markers = [];
+      var index = 0;
+      (function slice() {
+        if (current !== requestId) return;
+        var until = performance.now() + SLICE_MS;
+        while (index < features.length && performance.now() < until) {
+          markers.push(marker(features[index++]));
+        }
+        if (index < features.length) setTimeout(slice, 0);
+        else done(markers);
+      })();
+    }
 
     function load(url, fit) {
       var current = ++requestId;
@@ -143,36 +186,27 @@
           container.dataset.dataMs = String(performance.now());
           layer.clearLayers();
           markersBySlug = {};
-          var markers = collection.features.map(function (feature) {
-            var c = feature.geometry.coordinates;
-            var p = feature.properties;
-            var marker = L.marker([c[1], c[0]], {
-              icon: p.approximate ? icons.approx : icons.exact,
-              title: p.name + (p.approximate ? " (" + text("approximateShort") + ")" : ""),
-              alt: p.name,
-              keyboard: true,
-            });
-            marker.bindPopup(function () { return popupContent(p); });
-            marker.on("popupopen", function () { if (shareView) setParam("pole", p.slug); });
-            marker.on("popupclose", function () { if (shareView) setParam("pole", null); });
-            markersBySlug[p.slug] = marker;
-            return marker;
+          buildMarkers(collection.features, current, function (markers) {
+            afterAdding = function () {
+              afterAdding = null;
+              if (current !== requestId) return;
+              requestAnimationFrame(function () {
+                container.dataset.drawnMs = String(performance.now());
+                container.setAttribute("data-marker-count", String(markers.length));
+              });
+              if (fit && markers.length) {
+                map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 11 });
+              }
+              var selected = shareView && new URLSearchParams(window.location.search).get("pole");
+              if (selected && markersBySlug[selected]) {
+                layer.zoomToShowLayer(markersBySlug[selected], function () {
+                  markersBySlug[selected].openPopup();
+                });
+              }
+              container.dispatchEvent(new CustomEvent("map:loaded", { bubbles: true }));
+            };
+            layer.addLayers(markers);
           });
-          layer.addLayers(markers);
-          requestAnimationFrame(function () {
-            container.dataset.drawnMs = String(performance.now());
-            container.setAttribute("data-marker-count", String(markers.length));
-          });
-          if (fit && markers.length) {
-            map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 11 });
-          }
-          var selected = shareView && new URLSearchParams(window.location.search).get("pole");
-          if (selected && markersBySlug[selected]) {
-            layer.zoomToShowLayer(markersBySlug[selected], function () {
-              markersBySlug[selected].openPopup();
-            });
-          }
-          container.dispatchEvent(new CustomEvent("map:loaded", { bubbles: true }));
         })
         .catch(function () {
           if (current !== requestId) return;
