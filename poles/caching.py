@@ -134,6 +134,11 @@ def cached_body(
     return _cached(namespace, selection, make)
 
 
+def api_etag(address: str) -> str:
+    """The ETag of an API answer: its address (path and query) at this version of the data."""
+    return f'"{_stamp(directory_version())}-{_digest(address)}"'
+
+
 def page_key(request, *parts: str) -> str:
     """The key of a whole page: the view's canonical parts, and what the page itself shows of the
     request (its host and scheme in canonical links, a fragment for the scripts)."""

@@ -20,6 +20,8 @@ from django.db.models import Count, F, Model, Q, QuerySet
 from django.urls import reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from poles.db_functions import fold
 from poles.models import (
@@ -104,6 +106,8 @@ class Guide:
     text: Any
 
 
+# Codes are text; their lists come from the database (the API's reference endpoints).
+@extend_schema_field(OpenApiTypes.STR)
 class FacetFilter(django_filters.MultipleChoiceFilter):
     """A filter of the panel: checkboxes, several values OR-ed, filters AND-ed together."""
 
@@ -202,6 +206,7 @@ class PlaceField(forms.CharField):
         return place
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PlaceFilter(django_filters.Filter):
     """The poles located in the place, or acting on it (`portee=agit`)."""
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("departements/<slug:slug>/", views.department_detail, name="department_detail"),
     path("qu-est-ce-qu-un-ptce/", views.about, name="about"),
     path("donnees/", views.open_data, name="open_data"),
+    path("donnees/api/", views.api_documentation, name="api_documentation"),
     path("donnees/schema.json", views.data_schema, name="data_schema"),
     path("donnees/poles.csv", views.export_csv, name="export_csv"),
     path("donnees/poles.geojson", views.export_geojson, name="export_geojson"),

@@ -23,7 +23,14 @@ from poles.exports import (
     rows_to_csv,
     rows_to_geojson,
 )
-from poles.filters import DEFAULT_SORT, SORT_PARAMETER, VIEW_PARAMETERS, PlaceScope, PoleFilter
+from poles.filters import (
+    DEFAULT_SORT,
+    SORT_PARAMETER,
+    VIEW_PARAMETERS,
+    FacetFilter,
+    PlaceScope,
+    PoleFilter,
+)
 from poles.models import (
     Approach,
     ApproachAxis,
@@ -321,6 +328,39 @@ def open_data(request: HttpRequest) -> HttpResponse:
         "licence_url": LICENCE_URL,
     }
     return render(request, "poles/open_data.html", context)
+
+
+@read_only
+def api_documentation(request: HttpRequest) -> HttpResponse:
+    """The API's documentation in French: its parameters are the PoleFilter's own."""
+    filters = [
+        {"name": name, "label": f.label, "help": f.extra.get("help_text", ""),
+         "several": isinstance(f, FacetFilter), "choices": _choice_codes(f)}
+        for name, f in PoleFilter.base_filters.items()
+    ]  # fmt: skip
+    context = {
+        "filters": filters,
+        "rate": _rate_text(settings.PTCE_API_RATE),
+        "example_slug": Pole.objects.published().values_list("slug", flat=True).first() or "",
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+    }
+    return render(request, "poles/api_documentation.html", context)
+
+
+def _rate_text(rate: str) -> str:
+    """ "120/minute" (Django REST framework's notation) in words."""
+    number, period = rate.split("/")
+    per = {"s": _("par seconde"), "m": _("par minute"), "h": _("par heure"), "d": _("par jour")}
+    return _("%(number)s requêtes %(period)s") % {"number": number, "period": per[period[0]]}
+
+
+def _choice_codes(filter_) -> str:
+    """The codes a filter takes, when they are few (the long lists have a reference endpoint)."""
+    choices = filter_.extra.get("choices")
+    if not choices or callable(choices) or len(choices) > 8:
+        return ""
+    return ", ".join(str(code) for code, _label in choices)
 
 
 @read_only

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "leaflet",
     "simple_history",
     "axes",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     # Compresses HTML and JSON (pages carry no secret but the admin's CSRF token, which Django
     # masks per response).
     "django.middleware.gzip.GZipMiddleware",
+    # The API and the feeds may be read from any site's scripts (GET only, no cookies).
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "poles.middleware.ContentSecurityPolicyMiddleware",
     # Static files, compressed and fingerprinted, served by the app server itself.
@@ -299,3 +304,36 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Public read API (/api/v1/): JSON only (no browsable pages, whose scripts our CSP refuses),
+# anonymous, throttled per client address, documented by an OpenAPI schema built from the code.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["poles.api.throttling.AddressRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "poles.api.errors.api_exception_handler",
+}
+PTCE_API_RATE = os.environ.get("PTCE_API_RATE", "120/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API de l'annuaire des PTCE",
+    "DESCRIPTION": (
+        "Les pôles territoriaux de coopération économique publiés dans l'annuaire, en lecture "
+        "seule et sans clé. Données sous Licence Ouverte 2.0 ; champs décrits par le schéma de "
+        "données /donnees/schema.json."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "ENUM_NAME_OVERRIDES": {"AnswerEnum": "poles.models.Answer"},
+}
+# Any site may read the API and the feeds from its scripts: GET only, never with cookies.
+CORS_URLS_REGEX = r"^/(api/v1|flux)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]

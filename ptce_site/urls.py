@@ -21,5 +21,6 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("favicon.ico", favicon, name="favicon"),
     path("site.webmanifest", web_manifest, name="manifest"),
+    path("api/v1/", include("poles.api.urls")),
     path("", include("poles.urls")),
 ]

@@ -28,6 +28,7 @@ PAGES = [
     "/qu-est-ce-qu-un-ptce/",
     "/donnees/",
     "/donnees/?region=53",
+    "/donnees/api/",
     "/mentions-legales/",
     "/accessibilite/",
     "/poles/n-existe-pas/",

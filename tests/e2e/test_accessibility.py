@@ -51,6 +51,7 @@ def page_types() -> list[tuple[str, str]]:
         ("département", "/departements/loire-atlantique/"),
         ("explication", "/qu-est-ce-qu-un-ptce/"),
         ("données", "/donnees/"),
+        ("API", "/donnees/api/"),
         ("mentions légales", "/mentions-legales/"),
         ("accessibilité", "/accessibilite/"),
         ("page introuvable", "/poles/n-existe-pas/"),

@@ -14,7 +14,7 @@ PARAMETERS = [
     "categorie", "stade", "charte", "reconnaissance", "tri", "page", "vue", "pole",
 ]  # fmt: skip
 ENDPOINTS = ["/", "/carte/poles.geojson", "/donnees/", "/donnees/poles.csv",
-             "/donnees/poles.geojson", "/regions/bretagne/"]  # fmt: skip
+             "/donnees/poles.geojson", "/regions/bretagne/", "/api/v1/poles"]  # fmt: skip
 
 ODD_VALUES = [
     "53", "alimentation", "citoyenne", "oui", "inconnu", "nom", "-annee", "0", "-1",
@@ -59,7 +59,7 @@ def test_any_query_string_never_gives_a_server_error(client, some_poles, endpoin
 @FUZZ
 @given(path=st.text(max_size=200))
 def test_any_path_never_gives_a_server_error(client, some_poles, path):
-    for prefix in ("/poles/", "/regions/", "/departements/", "/"):
+    for prefix in ("/poles/", "/regions/", "/departements/", "/api/v1/poles/", "/"):
         response = client.get(prefix + path)
         assert response.status_code < 500, prefix + path
 

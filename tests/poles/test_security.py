@@ -28,6 +28,8 @@ PAGE_TYPES = [
     "/donnees/",
     "/donnees/poles.csv",
     "/donnees/poles.geojson",
+    "/donnees/api/",
+    "/api/v1/poles",
     "/mentions-legales/",
     "/accessibilite/",
     "/robots.txt",
