@@ -1,8 +1,9 @@
 from django.urls import path
 
-from poles import views
+from poles import feeds, views
 from poles.contributions import views as contributions
 from poles.contributions.models import ProposalKind
+from poles.security import read_only
 
 app_name = "poles"
 
@@ -36,6 +37,8 @@ urlpatterns = [
         name="proposal_new",
     ),
     path("propositions/merci/", contributions.proposal_thanks, name="proposal_thanks"),
+    path("flux/nouveaux.atom", read_only(feeds.NewPolesFeed()), name="feed_new"),
+    path("flux/mis-a-jour.atom", read_only(feeds.UpdatedPolesFeed()), name="feed_updated"),
     path("charte/", views.charter, name="charter"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),

@@ -57,6 +57,10 @@
         var list = results.querySelector("[data-selection]");
         var query = list ? list.getAttribute("data-selection") : "";
         document.dispatchEvent(new CustomEvent("directory:updated", { detail: { query: query } }));
+        // Links to the same selection elsewhere (downloads, feeds) follow it.
+        document.querySelectorAll("[data-selection-link]").forEach(function (link) {
+          link.href = link.getAttribute("data-selection-link") + (query ? "?" + query : "");
+        });
       })
       .catch(function (error) {
         if (error.name === "AbortError") return;

@@ -73,6 +73,10 @@ def test_filter_updates_list_counts_map_and_url_without_reload(page, live_server
     page.wait_for_selector("[data-results]:not([aria-busy])")
     journey = page.locator("[data-pole-list] h3").all_inner_texts()
     assert page.evaluate("window.__sameDocument") is True
+    # Downloads and feeds follow the selection shown.
+    feed = page.get_attribute("a[href^='/flux/nouveaux.atom']", "href")
+    assert "impulsion=citoyenne" in feed and "thematique=alimentation" in feed
+    assert "impulsion=citoyenne" in page.get_attribute("link[title^='Nouveaux']", "href")
 
     # The shared link gives the same selection in a fresh page.
     page.goto(shared_link)

@@ -14,7 +14,8 @@ PARAMETERS = [
     "categorie", "stade", "charte", "reconnaissance", "tri", "page", "vue", "pole",
 ]  # fmt: skip
 ENDPOINTS = ["/", "/carte/poles.geojson", "/donnees/", "/donnees/poles.csv",
-             "/donnees/poles.geojson", "/regions/bretagne/", "/api/v1/poles"]  # fmt: skip
+             "/donnees/poles.geojson", "/regions/bretagne/", "/api/v1/poles",
+             "/flux/nouveaux.atom"]  # fmt: skip
 
 ODD_VALUES = [
     "53", "alimentation", "citoyenne", "oui", "inconnu", "nom", "-annee", "0", "-1",

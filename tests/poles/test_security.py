@@ -30,6 +30,7 @@ PAGE_TYPES = [
     "/donnees/poles.geojson",
     "/donnees/api/",
     "/api/v1/poles",
+    "/flux/mis-a-jour.atom",
     "/mentions-legales/",
     "/accessibilite/",
     "/robots.txt",
