@@ -2,7 +2,10 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.db import models
 from django.templatetags.static import static
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
+from poles.filters import PoleFilter
 from poles.models import LocationPrecision, Pole
 
 
@@ -96,3 +99,41 @@ class PoleAdminForm(forms.ModelForm):
                 "Adresses web invalides : %(bad)s", params={"bad": ", ".join(bad)}
             )
         return "\n".join(urls)
+
+
+class EmbedForm(forms.Form):
+    """The "Intégrer la carte" builder: one value per filter (the PoleFilter's own names, labels
+    and choices) and a height. Its cleaned filters are the embedded map's parameters."""
+
+    FILTERS = ("region", "departement", "impulsion", "dynamique", "lieu_commun", "thematique",
+               "charte", "reconnaissance")  # fmt: skip
+    HEIGHTS = (400, 550, 700)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.FILTERS:
+            declared = PoleFilter.base_filters[name]
+            choices = declared.extra["choices"]
+            self.fields[name] = forms.ChoiceField(
+                label=declared.label,
+                required=False,
+                choices=[("", _("Tous")), *(choices() if callable(choices) else choices)],
+            )
+        self.fields["hauteur"] = forms.TypedChoiceField(
+            label=_("Hauteur"),
+            choices=[(h, _("%(height)s pixels") % {"height": h}) for h in self.HEIGHTS],
+            coerce=int,
+            initial=550,
+            required=False,
+            empty_value=550,
+        )
+
+    def selection(self) -> str:
+        """The embedded map's query string (only the chosen filters)."""
+        if not self.is_valid():
+            return ""
+        return urlencode([(name, self.cleaned_data[name]) for name in self.FILTERS
+                          if self.cleaned_data.get(name)])  # fmt: skip
+
+    def height(self) -> int:
+        return (self.cleaned_data.get("hauteur") or 550) if self.is_valid() else 550

@@ -61,6 +61,9 @@ def tile_sources() -> str:
     return " ".join(sources)
 
 
+NO_FRAMING = "'none'"
+
+
 class ContentSecurityPolicyMiddleware:
     """A strict CSP: scripts only from our own static files (no inline script, no eval)."""
 
@@ -82,7 +85,8 @@ class ContentSecurityPolicyMiddleware:
                     "object-src 'none'",
                     "base-uri 'self'",
                     "form-action 'self'",
-                    "frame-ancestors 'none'",
+                    # Only the embeddable map says otherwise (poles.views.map_embed).
+                    f"frame-ancestors {getattr(response, 'csp_frame_ancestors', NO_FRAMING)}",
                 ]
             )
         # Geolocation for the site itself ("Autour de moi", asked on a click), nothing else.

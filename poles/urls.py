@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.pole_list, name="list"),
     path("carte/poles.geojson", views.pole_map_data, name="map_data"),
     path("lieux/", views.place_suggestions, name="place_suggestions"),
+    path("carte/integree/", views.map_embed, name="map_embed"),
+    path("integrer/", views.embed_builder, name="embed_builder"),
     path("poles/<slug:slug>/", views.pole_detail, name="detail"),
     path(
         "poles/<slug:slug>/proposer/",

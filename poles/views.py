@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.vary import vary_on_headers
 
 from poles.caching import body_response, cached_body, cached_page, page_key, set_validators
@@ -31,6 +32,7 @@ from poles.filters import (
     PlaceScope,
     PoleFilter,
 )
+from poles.forms import EmbedForm
 from poles.models import (
     Approach,
     ApproachAxis,
@@ -328,6 +330,56 @@ def open_data(request: HttpRequest) -> HttpResponse:
         "licence_url": LICENCE_URL,
     }
     return render(request, "poles/open_data.html", context)
+
+
+EMBED_LIST_LENGTH = 100
+
+
+@read_only
+def embed_builder(request: HttpRequest) -> HttpResponse:
+    """ "Intégrer la carte": pick filters and a height, see the map, copy the <iframe>."""
+    form = EmbedForm(request.GET or None)
+    selection = form.selection()
+    embed_path = reverse("poles:map_embed") + (f"?{selection}" if selection else "")
+    context = {
+        "form": form,
+        "embed_path": embed_path,
+        "embed_url": request.build_absolute_uri(embed_path),
+        "height": form.height(),
+    }
+    return render(request, "poles/embed_builder.html", context)
+
+
+@read_only
+@xframe_options_exempt
+def map_embed(request: HttpRequest) -> HttpResponse:
+    """The map and list of a selection, made to be framed by other sites (no site header)."""
+    filterset = pole_filter_published(data=request.GET)
+
+    def build() -> HttpResponse:
+        summary = directory_summary(filterset=filterset)
+        selection = filterset.selection()
+        context = {
+            "total": summary["total"],
+            "unlocated_count": summary["unlocated"],
+            "selection": selection,
+            "poles": filterset.qs[:EMBED_LIST_LENGTH],
+            "more": max(summary["total"] - EMBED_LIST_LENGTH, 0),
+            "invalid_parameters": _invalid_parameters(filterset),
+            "directory_url": request.build_absolute_uri(reverse("poles:list"))
+            + (f"?{selection}" if selection else ""),
+            "theme_labels": dict(Theme.objects.values_list("code", "label")),
+        }
+        return render(request, "poles/map_embed.html", context)
+
+    if filterset.is_bound and not filterset.is_valid():
+        response = build()
+    else:
+        key = page_key(request, filterset.selection())
+        response = cached_page(request, namespace="embed", key=key, render=build)
+    response.csp_frame_ancestors = "*"  # the one route any site may frame
+    response.xframe_options_exempt = True
+    return response
 
 
 @read_only

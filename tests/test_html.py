@@ -29,6 +29,8 @@ PAGES = [
     "/donnees/",
     "/donnees/?region=53",
     "/donnees/api/",
+    "/integrer/?region=53&hauteur=400",
+    "/carte/integree/?region=53",
     "/mentions-legales/",
     "/accessibilite/",
     "/poles/n-existe-pas/",

@@ -52,6 +52,8 @@ def page_types() -> list[tuple[str, str]]:
         ("explication", "/qu-est-ce-qu-un-ptce/"),
         ("données", "/donnees/"),
         ("API", "/donnees/api/"),
+        ("intégrer la carte", "/integrer/"),
+        ("carte intégrée", "/carte/integree/?region=52"),
         ("mentions légales", "/mentions-legales/"),
         ("accessibilité", "/accessibilite/"),
         ("page introuvable", "/poles/n-existe-pas/"),
