@@ -11,7 +11,7 @@ PG_URL ?= $(PG_SERVER)/ptce
 
 SHARED_DATA ?= ../shared/data
 
-.PHONY: run test test-pg check lint fmt migrate import fixtures system-deps screenshots bench lighthouse load clean
+.PHONY: run test test-pg check lint fmt migrate import fixtures system-deps screenshots bench lighthouse load clean messages compilemessages gettext
 
 # The venv is rebuilt when the declared dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -25,8 +25,22 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-migrate: $(BIN)/.installed node_modules/.installed
+migrate: $(BIN)/.installed node_modules/.installed compilemessages
 	$(MANAGE) migrate --noinput
+
+# The English catalogues: `make messages` after changing marked strings (then translate the new
+# entries in locale/en/), compiled for the site by `compilemessages` (the .mo are not kept).
+MAKEMESSAGES_IGNORE := $(foreach p,.venv node_modules bench-results staticfiles tests screenshots,--ignore=$(p))
+messages: $(BIN)/.installed gettext
+	$(MANAGE) makemessages -l en --no-location $(MAKEMESSAGES_IGNORE)
+	$(MANAGE) makemessages -d djangojs -l en --no-location $(MAKEMESSAGES_IGNORE)
+
+compilemessages: $(BIN)/.installed gettext
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+# GNU gettext (makemessages, compilemessages), from Debian's packages.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; 	  else echo "Paquet manquant : sudo apt-get install gettext"; exit 1; fi; }
 
 # The official communes (place search, distances), then the real poles.
 import: migrate
@@ -56,11 +70,11 @@ system-deps:
 	    echo "Paquets manquants pour les tests : sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
 	  fi; }
 
-test: $(BIN)/.installed node_modules/.installed system-deps
+test: $(BIN)/.installed node_modules/.installed system-deps compilemessages
 	$(BIN)/pytest
 
 # The same tests on PostgreSQL (PG_URL points at a server where we may create databases).
-test-pg: $(BIN)/.installed node_modules/.installed system-deps
+test-pg: $(BIN)/.installed node_modules/.installed system-deps compilemessages
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 # Performance: real data, 2,000 and 20,000 synthetic poles on SQLite and PostgreSQL, Lighthouse
@@ -95,9 +109,10 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-check: lint node_modules/.installed
+check: lint node_modules/.installed gettext
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check_translations
 	$(MAKE) test
 
 fmt: $(BIN)/.installed

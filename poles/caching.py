@@ -27,6 +27,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 from poles.models import DirectoryVersion
 
@@ -143,7 +144,7 @@ def page_key(request, *parts: str) -> str:
     """The key of a whole page: the view's canonical parts, and what the page itself shows of the
     request (its host and scheme in canonical links, a fragment for the scripts)."""
     fragment = request.headers.get("X-Requested-With", "") == "fetch"
-    return "|".join([request.get_host(), request.scheme, str(fragment), *parts])
+    return "|".join([request.get_host(), request.scheme, get_language(), str(fragment), *parts])
 
 
 def cached_page(request, *, namespace: str, key: str, render: Callable[[], HttpResponse]):

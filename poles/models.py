@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from poles.db_functions import folded_contains
@@ -69,9 +70,9 @@ class Department(models.Model):
 
 
 class ApproachAxis(models.TextChoices):
-    IMPULSE = "impulsion", "par l'impulsion"
-    ECONOMIC_DYNAMIC = "dynamique", "par la dynamique économique"
-    COMMON_PLACE = "lieu", "par l'inscription dans un lieu commun"
+    IMPULSE = "impulsion", _("par l'impulsion")
+    ECONOMIC_DYNAMIC = "dynamique", _("par la dynamique économique")
+    COMMON_PLACE = "lieu", _("par l'inscription dans un lieu commun")
 
 
 class Approach(models.Model):
@@ -121,8 +122,8 @@ class Theme(models.Model):
 
 
 class Programme(models.TextChoices):
-    AAP = "aap", "appel à projets PTCE"
-    AMI = "ami", "appel à manifestation d'intérêt « PTCE émergents »"
+    AAP = "aap", _("appel à projets PTCE")
+    AMI = "ami", _("appel à manifestation d'intérêt « PTCE émergents »")
 
 
 class StateCall(models.Model):
@@ -154,31 +155,31 @@ class StateCall(models.Model):
 
 
 class LocationPrecision(models.TextChoices):
-    COMMUNE = "commune", "commune du pôle (mairie)"
-    TERRITORY = "territoire", "commune principale du territoire"
-    DEPARTMENT_SEAT = "departement", "chef-lieu du département (lieu approximatif)"
-    NONE = "aucune", "non localisé"
+    COMMUNE = "commune", _("commune du pôle (mairie)")
+    TERRITORY = "territoire", _("commune principale du territoire")
+    DEPARTMENT_SEAT = "departement", _("chef-lieu du département (lieu approximatif)")
+    NONE = "aucune", _("non localisé")
 
 
 class Stage(models.TextChoices):
-    EMERGING = "emergent", "émergent"
-    DEVELOPING = "developpement", "en développement"
-    CONSOLIDATED = "consolide", "consolidé"
-    STOPPED = "arrete", "arrêté"
+    EMERGING = "emergent", _("émergent")
+    DEVELOPING = "developpement", _("en développement")
+    CONSOLIDATED = "consolide", _("consolidé")
+    STOPPED = "arrete", _("arrêté")
 
 
 class CharterStatus(models.TextChoices):
-    YES = "oui", "signataire"
-    NO = "non", "non signataire"
-    UNKNOWN = "inconnu", "inconnu"
+    YES = "oui", _("signataire")
+    NO = "non", _("non signataire")
+    UNKNOWN = "inconnu", _("inconnu")
 
 
 class Answer(models.TextChoices):
     """A yes / no / unknown fact as the filters, the exports and the data schema spell it."""
 
-    YES = "oui", "oui"
-    NO = "non", "non"
-    UNKNOWN = "inconnu", "inconnu"
+    YES = "oui", _("oui")
+    NO = "non", _("non")
+    UNKNOWN = "inconnu", _("inconnu")
 
 
 # `has_common_place` (a nullable boolean) and its public spelling.
@@ -238,7 +239,7 @@ class Pole(models.Model):
         validators=[validate_siren_or_siret],
     )
     summary = models.TextField(
-        "résumé", blank=True, help_text="Deux ou trois phrases présentant le pôle."
+        "résumé", blank=True, help_text=_("Deux ou trois phrases présentant le pôle.")
     )
     description = models.TextField("description", blank=True)
     sector = models.TextField(
@@ -565,12 +566,12 @@ class Pole(models.Model):
 
 
 class MemberCategory(models.TextChoices):
-    ESS_ENTERPRISE = "entreprise-ess", "entreprise de l'ESS"
-    SME = "pme", "PME"
-    LOCAL_AUTHORITY = "collectivite", "collectivité territoriale"
-    RESEARCH_CENTRE = "recherche", "centre de recherche"
-    TRAINING_BODY = "formation", "organisme de formation"
-    OTHER = "autre", "autre"
+    ESS_ENTERPRISE = "entreprise-ess", _("entreprise de l'ESS")
+    SME = "pme", _("PME")
+    LOCAL_AUTHORITY = "collectivite", _("collectivité territoriale")
+    RESEARCH_CENTRE = "recherche", _("centre de recherche")
+    TRAINING_BODY = "formation", _("organisme de formation")
+    OTHER = "autre", _("autre")
 
 
 class Member(models.Model):
@@ -603,10 +604,10 @@ class Member(models.Model):
 
 
 class MembershipRole(models.TextChoices):
-    CARRIER = "porteuse", "structure porteuse"
-    FOUNDER = "fondateur", "membre fondateur"
-    MEMBER = "membre", "membre"
-    PARTNER = "partenaire", "partenaire"
+    CARRIER = "porteuse", _("structure porteuse")
+    FOUNDER = "fondateur", _("membre fondateur")
+    MEMBER = "membre", _("membre")
+    PARTNER = "partenaire", _("partenaire")
 
 
 class Membership(models.Model):

@@ -4,7 +4,15 @@ from django.urls import reverse
 from poles.models import Department, Pole, Region
 
 
-class PoleSitemap(Sitemap):
+class _BothLanguages(Sitemap):
+    """Each address in French and in English, each with its hreflang alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PoleSitemap(_BothLanguages):
     changefreq = "monthly"
 
     def items(self):
@@ -14,7 +22,7 @@ class PoleSitemap(Sitemap):
         return pole.updated_at
 
 
-class TerritorySitemap(Sitemap):
+class TerritorySitemap(_BothLanguages):
     changefreq = "monthly"
 
     def items(self):
@@ -25,7 +33,7 @@ class TerritorySitemap(Sitemap):
         return reverse(name, kwargs={"slug": territory.slug})
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(_BothLanguages):
     changefreq = "weekly"
 
     def items(self):

@@ -44,6 +44,7 @@ from poles.models import (
     Region,
     Theme,
 )
+from poles.reference_labels import reference_text
 from poles.schema import SCHEMA_PATH, schema_fields
 from poles.security import read_only
 from poles.selectors import (
@@ -60,6 +61,13 @@ from poles.territories.selectors import place_get, place_poles, place_search, po
 
 PAGE_SIZE = 20
 FRAGMENT_HEADER = "X-Requested-With"
+
+
+def theme_labels() -> dict[str, str]:
+    """Theme code -> label in the page's language (for the map's popups)."""
+    return {
+        code: reference_text(label) for code, label in Theme.objects.values_list("code", "label")
+    }
 
 
 def _invalid_parameters(filterset: PoleFilter) -> list[str]:
@@ -274,7 +282,7 @@ def _selection_context(request: HttpRequest, filterset: PoleFilter) -> dict:
         "unlocated_count": summary["unlocated"],
         "facets": summary["facets"],
         "selection": filterset.selection(),
-        "theme_labels": dict(Theme.objects.values_list("code", "label")),
+        "theme_labels": theme_labels(),
     }
 
 
@@ -368,7 +376,7 @@ def map_embed(request: HttpRequest) -> HttpResponse:
             "invalid_parameters": _invalid_parameters(filterset),
             "directory_url": request.build_absolute_uri(reverse("poles:list"))
             + (f"?{selection}" if selection else ""),
-            "theme_labels": dict(Theme.objects.values_list("code", "label")),
+            "theme_labels": theme_labels(),
         }
         return render(request, "poles/map_embed.html", context)
 

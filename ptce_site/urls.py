@@ -1,6 +1,9 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
+from django.views.i18n import JavaScriptCatalog
 
 from poles.forms import AdminLoginForm
 from poles.security import read_only
@@ -15,6 +18,10 @@ admin.site.login_form = AdminLoginForm
 
 handler500 = "poles.errors.server_error"
 
+# The few texts our scripts write themselves, in the page's language (gettext() in JS).
+# Cached: it only changes with a release.
+JAVASCRIPT_CATALOG = read_only(cache_page(60 * 60)(JavaScriptCatalog.as_view(packages=["poles"])))
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -22,5 +29,9 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("site.webmanifest", web_manifest, name="manifest"),
     path("api/v1/", include("poles.api.urls")),
-    path("", include("poles.urls")),
+    *i18n_patterns(
+        path("jsi18n/", JAVASCRIPT_CATALOG, name="javascript-catalog"),
+        path("", include("poles.urls")),
+        prefix_default_language=False,
+    ),
 ]

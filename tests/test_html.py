@@ -41,6 +41,8 @@ PAGES = [
     "/propositions/merci/",
     "/admin/login/",
 ]
+# The same pages in English (the admin is for the French-speaking editors only).
+ENGLISH_PAGES = ["/en" + url for url in PAGES if not url.startswith("/admin/")]
 
 
 def html_errors(directory: Path) -> list[dict]:
@@ -83,6 +85,7 @@ def test_every_page_type_is_valid_html(client, sample_csv, tmp_path):
         "/?ou=saint-denis",
         "/?lieu=point:47.2,-1.5",
         *PAGES,
+        *ENGLISH_PAGES,
         *(pole.get_absolute_url() for pole in Pole.objects.order_by("pk")),
     ]
     unlocated = Pole.objects.unlocated().first()

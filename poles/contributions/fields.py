@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from poles.db_functions import fold
 from poles.imports import parse_member_entries
@@ -29,6 +30,7 @@ from poles.models import (
     Stage,
     Theme,
 )
+from poles.reference_labels import reference_text
 
 Value = Any  # str, int, None or a list of str: what JSON holds
 
@@ -110,7 +112,10 @@ def _approaches(axis: str, label: str) -> ProposedField:
         f"approches_{axis}", label, read, write=write,
         form_field=lambda: forms.MultipleChoiceField(
             label=label, required=False, widget=forms.CheckboxSelectMultiple,
-            choices=lambda: Approach.objects.filter(axis=axis).values_list("code", "label"),
+            choices=lambda: [
+                (code, reference_text(label))
+                for code, label in Approach.objects.filter(axis=axis).values_list("code", "label")
+            ],
         ),
     )  # fmt: skip
 
@@ -195,63 +200,65 @@ class LinesField(forms.CharField):
 
 
 PROPOSED_FIELDS: tuple[ProposedField, ...] = (
-    _text("name", "Nom du pôle"),
-    _text("short_name", "Nom court ou sigle"),
-    _text("carrier_name", "Structure porteuse"),
-    _text("commune", "Commune"),
+    _text("name", _("Nom du pôle")),
+    _text("short_name", _("Nom court ou sigle")),
+    _text("carrier_name", _("Structure porteuse")),
+    _text("commune", _("Commune")),
     ProposedField(
-        "department", "Département", _read_department, _assign_department,
+        "department", _("Département"), _read_department, _assign_department,
         form_field=lambda: forms.ChoiceField(
-            label="Département", required=False,
-            choices=lambda: [("", "inconnu")] + [
+            label=_("Département"), required=False,
+            choices=lambda: [("", _("inconnu"))] + [
                 (code, f"{name} ({code})")
                 for code, name in Department.objects.values_list("code", "name")
             ],
         ),
     ),
-    _text("website", "Site web"),
-    _text("summary", "Présentation", widget=forms.Textarea(attrs={"rows": 4})),
-    _approaches(ApproachAxis.IMPULSE, "Approche par l'impulsion"),
-    _approaches(ApproachAxis.ECONOMIC_DYNAMIC, "Approche par la dynamique économique"),
+    _text("website", _("Site web")),
+    _text("summary", _("Présentation"), widget=forms.Textarea(attrs={"rows": 4})),
+    _approaches(ApproachAxis.IMPULSE, _("Approche par l'impulsion")),
+    _approaches(ApproachAxis.ECONOMIC_DYNAMIC, _("Approche par la dynamique économique")),
     ProposedField(
-        "has_common_place", "Inscription dans un lieu commun", _read_common_place,
+        "has_common_place", _("Inscription dans un lieu commun"), _read_common_place,
         _assign_common_place,
         display=lambda value: dict(Answer.choices).get(value, value),
         form_field=lambda: forms.ChoiceField(
-            label="Les membres partagent-ils des locaux (lieu commun) ?", choices=Answer.choices,
+            label=_("Les membres partagent-ils des locaux (lieu commun) ?"), choices=Answer.choices,
             required=False,
         ),
     ),
     ProposedField(
-        "themes", "Thématiques", _read_themes, write=_write_themes,
+        "themes", _("Thématiques"), _read_themes, write=_write_themes,
         form_field=lambda: forms.MultipleChoiceField(
-            label="Thématiques", required=False, widget=forms.CheckboxSelectMultiple,
-            choices=lambda: Theme.objects.values_list("code", "label"),
+            label=_("Thématiques"), required=False, widget=forms.CheckboxSelectMultiple,
+            choices=lambda: [(code, reference_text(label))
+                             for code, label in Theme.objects.values_list("code", "label")],
         ),
     ),
-    _choice("stage", "Stade", Stage.choices, blank_label="inconnu"),
-    _year("year_created", "Année de création"),
+    _choice("stage", _("Stade"), Stage.choices, blank_label=_("inconnu")),
+    _year("year_created", _("Année de création")),
     ProposedField(
-        "members", "Membres (un par ligne : « Nom (catégorie) »)", _read_members,
+        "members", _("Membres (un par ligne : « Nom (catégorie) »)"), _read_members,
         write=_write_members,
         form_field=lambda: LinesField(
-            label="Membres", required=False,
-            help_text="Un membre par ligne, sous la forme « Nom (catégorie) », catégorie parmi "
-            "entreprise-ess, pme, collectivite, recherche, formation, autre. Retirez la ligne "
-            "d'un membre qui n'en fait plus partie.",
+            label=_("Membres"), required=False,
+            help_text=_("Un membre par ligne, sous la forme « Nom (catégorie) », catégorie parmi "
+                        "entreprise-ess, pme, collectivite, recherche, formation, autre. Retirez "
+                        "la ligne d'un membre qui n'en fait plus partie."),
         ),
     ),
     ProposedField(
-        "sources", "Sources", _read_sources, _assign_sources,
+        "sources", _("Sources"), _read_sources, _assign_sources,
         form_field=lambda: LinesField(
-            label="Sources", required=False,
-            help_text="Adresses web (http ou https) qui attestent ces informations, une par ligne.",
+            label=_("Sources"), required=False,
+            help_text=_("Adresses web (http ou https) qui attestent ces informations, une par "
+                        "ligne."),
         ),
     ),
-    _choice("charter_status", "Signataire de la charte des PTCE du Labo de l'ESS",
+    _choice("charter_status", _("Signataire de la charte des PTCE du Labo de l'ESS"),
             CharterStatus.choices),
-    _year("charter_year", "Année de signature de la charte"),
-    _text("charter_proof", "Preuve de la signature"),
+    _year("charter_year", _("Année de signature de la charte")),
+    _text("charter_proof", _("Preuve de la signature")),
 )  # fmt: skip
 FIELDS_BY_NAME = {field.name: field for field in PROPOSED_FIELDS}
 

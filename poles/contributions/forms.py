@@ -9,7 +9,8 @@ import re
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext_lazy as _
 
 from poles.contributions.fields import FIELDS_BY_NAME, PROPOSED_FIELDS, Value, pole_values
 from poles.contributions.models import ContributorRelation, ProposalKind
@@ -38,33 +39,33 @@ def sign_snapshot(values: dict[str, Value]) -> str:
 
 def _plain_text(value: str, *, links_allowed: bool = False) -> None:
     if MARKUP.search(value):
-        raise ValidationError("Texte simple seulement : pas de balises HTML.", code="markup")
+        raise ValidationError(_("Texte simple seulement : pas de balises HTML."), code="markup")
     if not links_allowed and LINK.search(value):
         raise ValidationError(
-            "Pas d'adresse web ici : indiquez-la dans le champ « Sources ».", code="link"
+            _("Pas d'adresse web ici : indiquez-la dans le champ « Sources »."), code="link"
         )
 
 
 class ProposalForm(forms.Form):
-    contributor_name = forms.CharField(label="Votre nom", max_length=150)
+    contributor_name = forms.CharField(label=_("Votre nom"), max_length=150)
     contributor_email = forms.EmailField(
-        label="Votre courriel",
-        help_text="Pour vous dire ce que l'équipe a décidé ; jamais affiché ni publié.",
+        label=_("Votre courriel"),
+        help_text=_("Pour vous dire ce que l'équipe a décidé ; jamais affiché ni publié."),
     )
     contributor_relation = forms.ChoiceField(
-        label="Votre lien avec le pôle",
+        label=_("Votre lien avec le pôle"),
         choices=ContributorRelation.choices,
         widget=forms.RadioSelect,
     )
     message = forms.CharField(
-        label="Message à l'équipe (facultatif)",
+        label=_("Message à l'équipe (facultatif)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     snapshot_token = forms.CharField(widget=forms.HiddenInput, required=False)
     # Left empty by people; bots fill every field (the template hides it from people).
-    entreprise = forms.CharField(label="Laissez ce champ vide", required=False, max_length=200)
+    entreprise = forms.CharField(label=_("Laissez ce champ vide"), required=False, max_length=200)
 
     def __init__(self, *args, kind: str, pole: Pole | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,10 +77,14 @@ class ProposalForm(forms.Form):
         if kind == ProposalKind.NEW:
             self.fields["name"].required = True
             self.fields["sources"].required = True
-            self.fields["sources"].help_text += " Au moins une, qui atteste l'existence du pôle."
+            self.fields["sources"].help_text = format_lazy(
+                "{} {}",
+                self.fields["sources"].help_text,
+                _("Au moins une, qui atteste l'existence du pôle."),
+            )
         if kind == ProposalKind.CLOSED:
             self.fields["message"].required = True
-            self.fields["message"].label = "Comment savez-vous que le pôle a cessé ?"
+            self.fields["message"].label = _("Comment savez-vous que le pôle a cessé ?")
         self.order_fields(
             [*self.fact_names, "message", "contributor_name", "contributor_email",
              "contributor_relation"]
@@ -136,7 +141,7 @@ class ProposalForm(forms.Form):
             return signing.loads(token, salt=SNAPSHOT_SALT, max_age=SNAPSHOT_MAX_AGE)
         except signing.BadSignature as error:
             raise ValidationError(
-                "Ce formulaire a expiré : rechargez la page pour repartir de la fiche actuelle.",
+                _("Ce formulaire a expiré : rechargez la page pour repartir de la fiche actuelle."),
                 code="expired",
             ) from error
 
@@ -167,8 +172,10 @@ class ProposalForm(forms.Form):
         values = self.proposed_values(snapshot)
         if self.kind == ProposalKind.CORRECTION and not values:
             raise ValidationError(
-                "Vous n'avez rien modifié. Pour dire que la fiche est juste, choisissez plutôt "
-                "« La fiche est à jour ».",
+                _(
+                    "Vous n'avez rien modifié. Pour dire que la fiche est juste, choisissez plutôt "
+                    "« La fiche est à jour »."
+                ),
                 code="unchanged",
             )
         declared = values.get("charter_status", snapshot.get("charter_status"))
@@ -176,7 +183,10 @@ class ProposalForm(forms.Form):
         if "charter_status" in values and declared == CharterStatus.YES and not proof:
             self.add_error(
                 "charter_proof",
-                "Indiquez d'où vient l'information : l'adresse d'une page ou une courte mention.",
+                _(
+                    "Indiquez d'où vient l'information : l'adresse d'une page ou une courte "
+                    "mention."
+                ),
             )
         self._check_with_the_model(values)
         self.cleaned_data["snapshot"] = snapshot

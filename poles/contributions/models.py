@@ -10,28 +10,29 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ProposalKind(models.TextChoices):
-    CORRECTION = "correction", "correction d'une fiche"
-    NEW = "nouveau", "PTCE manquant"
-    CLOSED = "ferme", "le pôle n'existe plus"
-    CONFIRMATION = "a-jour", "la fiche est à jour"
+    CORRECTION = "correction", _("correction d'une fiche")
+    NEW = "nouveau", _("PTCE manquant")
+    CLOSED = "ferme", _("le pôle n'existe plus")
+    CONFIRMATION = "a-jour", _("la fiche est à jour")
 
 
 class ProposalStatus(models.TextChoices):
-    PENDING = "en-attente", "en attente"
-    ACCEPTED = "acceptee", "acceptée"
-    PARTLY_ACCEPTED = "en-partie", "acceptée en partie"
-    REJECTED = "refusee", "refusée"
-    SPAM = "indesirable", "indésirable"
+    PENDING = "en-attente", _("en attente")
+    ACCEPTED = "acceptee", _("acceptée")
+    PARTLY_ACCEPTED = "en-partie", _("acceptée en partie")
+    REJECTED = "refusee", _("refusée")
+    SPAM = "indesirable", _("indésirable")
 
 
 class ContributorRelation(models.TextChoices):
-    POLE = "pole", "je fais partie du pôle"
-    NETWORK = "reseau", "un réseau (Labo de l'ESS, CRESS, réseau régional…)"
-    PUBLIC_BODY = "public", "un organisme public (collectivité, État…)"
-    OTHER = "autre", "autre"
+    POLE = "pole", _("je fais partie du pôle")
+    NETWORK = "reseau", _("un réseau (Labo de l'ESS, CRESS, réseau régional…)")
+    PUBLIC_BODY = "public", _("un organisme public (collectivité, État…)")
+    OTHER = "autre", _("autre")
 
 
 class ProposalQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -19,13 +20,13 @@ from poles.security import client_ip
 RATE_WINDOW = 3600  # seconds
 # The form's facts, in groups (fields a kind of proposal does not ask are left out).
 GROUPS = [
-    ("Identité", ["name", "short_name", "carrier_name", "commune", "department", "website",
+    (_("Identité"), ["name", "short_name", "carrier_name", "commune", "department", "website",
                   "summary"]),
-    ("Approches et activité", ["approches_impulsion", "approches_dynamique", "has_common_place",
+    (_("Approches et activité"), ["approches_impulsion", "approches_dynamique", "has_common_place",
                                "themes", "stage", "year_created"]),
-    ("Membres", ["members"]),
-    ("Charte des PTCE du Labo de l'ESS", ["charter_status", "charter_year", "charter_proof"]),
-    ("Sources", ["sources"]),
+    (_("Membres"), ["members"]),
+    (_("Charte des PTCE du Labo de l'ESS"), ["charter_status", "charter_year", "charter_proof"]),
+    (_("Sources"), ["sources"]),
 ]  # fmt: skip
 THANKS_SESSION_KEY = "ptce_proposal_kind"
 

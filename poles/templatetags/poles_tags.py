@@ -5,6 +5,8 @@ from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
+from poles.reference_labels import reference_text
+
 register = template.Library()
 
 
@@ -39,6 +41,12 @@ def leaflet_map_container(map_id: str, label: str, **attributes):
         "djoptions": options,
         "data": data,
     }
+
+
+@register.filter
+def reference(text: str) -> str:
+    """A reference label or description (approach, principle, theme, State call), translated."""
+    return reference_text(text)
 
 
 @register.simple_tag

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
 
+  // Django's JavaScript catalogue, when the page has it (the admin is in French).
+  var gettext = window.gettext || function (text) { return text; };
+
   function useMarkerIcons() {
     // The real (fingerprinted) addresses of Leaflet's marker images, from the page.
     var node = document.getElementById("marker-icons");
@@ -41,7 +44,7 @@
 
     function placeMarker(latlng) {
       if (!marker) {
-        marker = L.marker(latlng, { draggable: true, keyboard: true, title: "Point du pôle" });
+        marker = L.marker(latlng, { draggable: true, keyboard: true, title: gettext("Point du pôle") });
         marker.on("dragend", function () {
           writeInputs(marker.getLatLng());
         });

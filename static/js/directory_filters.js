@@ -4,6 +4,9 @@
 (function () {
   "use strict";
 
+  // Django's JavaScript catalogue (jsi18n) gives gettext in the page's language.
+  var gettext = window.gettext || function (text) { return text; };
+
   var form = document.querySelector("[data-filter-form]");
   var panel = document.querySelector("[data-filter-panel]");
   var results = document.querySelector("[data-results]");
@@ -52,7 +55,7 @@
         if (push) window.history.pushState({ query: params.toString() }, "", url);
         var heading = results.querySelector("h2");
         if (status && heading) status.textContent = heading.textContent;
-        document.title = (heading ? heading.textContent + " — " : "") + "Annuaire des PTCE";
+        document.title = (heading ? heading.textContent + " — " : "") + gettext("Annuaire des PTCE");
         // The selection as the server validated it: the map shows exactly the listed poles.
         var list = results.querySelector("[data-selection]");
         var query = list ? list.getAttribute("data-selection") : "";

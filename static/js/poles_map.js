@@ -62,7 +62,8 @@
     var box = element("div", "popup");
     var title = element("p", "popup-title");
     var link = element("a", null, properties.name);
-    link.href = "/poles/" + encodeURIComponent(properties.slug) + "/";
+    // The pole's address in the page's language (/poles/… or /en/poles/…).
+    link.href = (messages.poleUrl || "/poles/__slug__/").replace("__slug__", encodeURIComponent(properties.slug));
     title.appendChild(link);
     box.appendChild(title);
     if (properties.commune) box.appendChild(element("p", "popup-place", properties.commune));

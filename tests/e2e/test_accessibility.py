@@ -66,6 +66,12 @@ def page_types() -> list[tuple[str, str]]:
         ("confirmer la fiche", "/poles/pole-essai-nantais/a-jour/"),
         ("merci", "/propositions/merci/"),
         ("connexion admin", "/admin/login/"),
+        # The English site (the same templates, other texts: other lengths, other labels).
+        ("accueil en anglais", "/en/?region=53"),
+        ("fiche en anglais", "/en/poles/pole-essai-nantais/"),
+        ("données en anglais", "/en/donnees/"),
+        ("signaler en anglais", "/en/proposer-un-ptce/"),
+        ("intégrer en anglais", "/en/integrer/"),
     ]
 
 

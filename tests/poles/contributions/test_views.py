@@ -77,7 +77,7 @@ def test_a_charter_declaration_is_stored_pending_and_changes_nothing_public(
         ({"name": "x" * 201}, "name", "200"),
         ({"department": "99"}, "department", "choix"),
         ({"stage": "fini"}, "stage", "choix"),
-        ({"contributor_email": "pas-un-courriel"}, "contributor_email", "courriel"),
+        ({"contributor_email": "pas-un-courriel"}, "contributor_email", "adresse e-mail valide"),
         ({"contributor_relation": ""}, "contributor_relation", "obligatoire"),
     ],
 )
