@@ -91,13 +91,13 @@ def test_every_page_type_has_no_axe_violation(axe_page, live_server, directory):
     failures = {}
     for name, url in page_types():
         page.goto(live_server.url + url)
-        if page.locator("[data-map]").count() and not url.startswith("/poles/"):
+        if page.locator("[data-map]").count() and not url.startswith(("/poles/", "/en/poles/")):
             page.wait_for_selector("[data-map][data-marker-count]")
         page.wait_for_load_state("networkidle")
         violations = axe_violations(page)
         if violations:
             failures[f"{name} ({url})"] = violations
-        assert page.get_attribute("html", "lang") == "fr"
+        assert page.get_attribute("html", "lang") == ("en" if url.startswith("/en/") else "fr")
         if name == "page introuvable":
             assert page.console_errors == [
                 "Failed to load resource: the server responded with a status of 404 (Not Found)"
@@ -237,7 +237,7 @@ def test_no_console_error_on_any_page_under_the_real_csp(page, live_server, dire
     """The page fixture keeps the site's Content-Security-Policy and fails on console errors."""
     for name, url in page_types():
         page.goto(live_server.url + url)
-        if page.locator("[data-map]").count() and not url.startswith("/poles/"):
+        if page.locator("[data-map]").count() and not url.startswith(("/poles/", "/en/poles/")):
             page.wait_for_selector("[data-map][data-marker-count]")
         page.wait_for_load_state("networkidle")
         if name == "page introuvable":
