@@ -64,7 +64,19 @@ def tile_server() -> str:
     return f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}{{r}}.png"
 
 
-def audit_once(url: str) -> dict:
+def audit_once(url: str, attempts: int = 3) -> dict:
+    """One Lighthouse run; a run that fails to record its trace (Lighthouse then says "run
+    Lighthouse again") is run again."""
+    for attempt in range(attempts):
+        try:
+            return _lighthouse(url)
+        except subprocess.CalledProcessError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _lighthouse(url: str) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
         subprocess.run(
             [str(LIGHTHOUSE), url, "--quiet", "--form-factor=mobile", "--output=json",

@@ -13,6 +13,8 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +63,15 @@ def notify_contributor(*, proposal_id: int) -> bool:
     from poles.contributions.models import Proposal
 
     proposal = Proposal.objects.select_related("pole").get(pk=proposal_id)
-    page = proposal.pole.get_absolute_url() if proposal.pole and proposal.pole.is_published else ""
-    return _send(
-        subject=f"[Annuaire des PTCE] Votre proposition : {proposal.get_status_display()}",
-        template="contributions/emails/decision.txt",
-        context={"proposal": proposal, "url": settings.PTCE_SITE_URL + page if page else ""},
-        recipients=[proposal.contributor_email] if proposal.contributor_email else [],
-    )
+    # In the language of the site the contributor wrote from (the pole's page in it too).
+    with translation.override(proposal.language):
+        page = (
+            proposal.pole.get_absolute_url() if proposal.pole and proposal.pole.is_published else ""
+        )
+        return _send(
+            subject=_("[Annuaire des PTCE] Votre proposition : %(status)s")
+            % {"status": proposal.get_status_display()},
+            template="contributions/emails/decision.txt",
+            context={"proposal": proposal, "url": settings.PTCE_SITE_URL + page if page else ""},
+            recipients=[proposal.contributor_email] if proposal.contributor_email else [],
+        )

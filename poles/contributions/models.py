@@ -72,6 +72,12 @@ class Proposal(models.Model):
     message = models.TextField("message du contributeur", blank=True, max_length=2000)
     contributor_name = models.CharField("nom du contributeur", max_length=150, blank=True)
     contributor_email = models.EmailField("courriel du contributeur", blank=True)
+    language = models.CharField(
+        "langue du contributeur",
+        max_length=8,
+        default="fr",
+        help_text="La langue du site où la proposition a été faite : celle du courriel de réponse.",
+    )
     contributor_relation = models.CharField(
         "lien avec le pôle", max_length=20, choices=ContributorRelation.choices
     )
@@ -112,7 +118,7 @@ class Proposal(models.Model):
     def subject(self) -> str:
         if self.pole_id:
             return self.pole.name
-        return str(self.proposed_values.get("name") or "PTCE sans nom")
+        return str(self.proposed_values.get("name") or _("PTCE sans nom"))
 
     @property
     def is_pending(self) -> bool:

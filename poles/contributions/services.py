@@ -33,8 +33,10 @@ def proposal_create(
     contributor_email: str,
     contributor_relation: str,
     message: str = "",
+    language: str = "fr",
 ) -> Proposal:
-    """Stores a proposal, pending; the editors are told after the commit."""
+    """Stores a proposal, pending; the editors are told after the commit. `language` is the
+    contributor's (the site's language they wrote from): their e-mail will be in it."""
     with transaction.atomic():
         proposal = Proposal.objects.create(
             kind=kind,
@@ -45,6 +47,7 @@ def proposal_create(
             contributor_email=contributor_email,
             contributor_relation=contributor_relation,
             message=message,
+            language=language,
         )
         transaction.on_commit(lambda: emails.notify_editors(proposal_id=proposal.pk))
     return proposal

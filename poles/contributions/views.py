@@ -81,6 +81,7 @@ def proposal_form(request: HttpRequest, kind: str, slug: str | None = None) -> H
                 contributor_email=data["contributor_email"],
                 contributor_relation=data["contributor_relation"],
                 message=data["message"],
+                language=request.LANGUAGE_CODE,
             )
             request.session[THANKS_SESSION_KEY] = kind
             return redirect("poles:proposal_thanks")

@@ -31,9 +31,9 @@ def editor_client(client):
     return client
 
 
-def propose(client, pole, contributor, **changes) -> Proposal:
-    response = client.post(f"/poles/{pole.slug}/proposer/", correction(pole, **changes,
-                                                                       **contributor))  # fmt: skip
+def propose(client, pole, contributor, prefix="", **changes) -> Proposal:
+    response = client.post(f"{prefix}/poles/{pole.slug}/proposer/",
+                           correction(pole, **changes, **contributor))  # fmt: skip
     assert response.status_code == 302, response.context["form"].errors
     return Proposal.objects.latest("pk")
 
@@ -201,3 +201,17 @@ def test_anonymous_visitors_and_plain_staff_cannot_moderate(client, pole, contri
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.force_login(UserFactory(is_staff=True))
     assert client.get(f"/admin/poles/proposal/{proposal.pk}/change/").status_code == 403
+
+
+def test_a_contributor_from_the_english_site_gets_the_decision_in_english(
+    editor_client, pole, contributor, django_capture_on_commit_callbacks
+):
+    proposal = propose(editor_client, pole, contributor, prefix="/en", short_name="PDE")
+    assert proposal.language == "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(editor_client, proposal, decision="refuser", reason="No source says so.")
+    message = mail.outbox[-1]
+    assert message.subject == "[PTCE directory] Your proposal: refused"
+    assert message.body.startswith("Hello Camille Martin,")
+    assert "Reason: No source says so." in message.body
+    assert f"/en/poles/{pole.slug}/" in message.body
