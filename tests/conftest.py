@@ -96,3 +96,14 @@ def commit(django_capture_on_commit_callbacks):
             yield
 
     return committing
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """A request to /en/ leaves English active in the thread that served it, the tests' own for
+    the test client: each test starts in the site's language, whatever ran before."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
