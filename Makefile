@@ -70,12 +70,14 @@ system-deps:
 	    echo "Paquets manquants pour les tests : sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
 	  fi; }
 
+# PYTEST_ARGS narrows a run (CI runs the browser tests on PostgreSQL only).
+PYTEST_ARGS ?=
 test: $(BIN)/.installed node_modules/.installed system-deps compilemessages
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The same tests on PostgreSQL (PG_URL points at a server where we may create databases).
 test-pg: $(BIN)/.installed node_modules/.installed system-deps compilemessages
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Performance: real data, 2,000 and 20,000 synthetic poles on SQLite and PostgreSQL, Lighthouse
 # on the six page types, wrk against gunicorn and nginx; prints the tables, checks the targets

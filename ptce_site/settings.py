@@ -335,7 +335,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"AnswerEnum": "poles.models.Answer"},
 }
 # Any site may read the API and the feeds from its scripts: GET only, never with cookies.
-CORS_URLS_REGEX = r"^/(api/v1|flux)/.*$"
+CORS_URLS_REGEX = r"^/(api/v1|(en/)?flux)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False

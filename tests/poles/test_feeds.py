@@ -82,3 +82,13 @@ def test_directory_and_territory_pages_link_their_feeds(client):
             f'data-selection-link="/flux/nouveaux.atom" href="/flux/nouveaux.atom{query}"'
         ) in html
         assert f'href="/flux/mis-a-jour.atom{query}">pôles mis à jour</a>' in html
+
+
+def test_feeds_in_both_languages_may_be_read_by_other_sites_scripts(client):
+    PoleFactory(name="Pôle")
+    for url in ("/flux/nouveaux.atom", "/en/flux/nouveaux.atom"):
+        response = client.get(url, headers={"Origin": "https://reseau.example"})
+        assert response["Access-Control-Allow-Origin"] == "*", url
+    english = parse(client, "/en/flux/nouveaux.atom")
+    assert english.feed.title == "New poles — PTCE directory"
+    assert english.entries[0].link.startswith("http://testserver/en/poles/")
