@@ -28,26 +28,57 @@ def _strict_templates(settings):
     settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
 
 
+# What the migrations load and a flush empties: regions, departments, the typology, the State
+# calls, the directory version row and the editors' group (with its permissions).
+REFERENCE_MODELS = [
+    "poles.region", "poles.department", "poles.approach", "poles.principle", "poles.theme",
+    "poles.statecall", "poles.directoryversion", "auth.group",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def _reference_data_file(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The reference data of the freshly migrated test database, as a fixture file."""
+    from django.core.management import call_command
+
+    path = tmp_path_factory.mktemp("reference") / "reference.json"
+    with django_db_blocker.unblock():
+        call_command("dumpdata", *REFERENCE_MODELS, natural_foreign=True, output=str(path),
+                     verbosity=0)  # fmt: skip
+    return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reference_data_taken_before_any_flush(request):
+    # Transactional tests flush the database when they end: take the copy before the first one.
+    if any(
+        (m := item.get_closest_marker("django_db")) and m.kwargs.get("transaction")
+        for item in request.session.items
+    ):
+        request.getfixturevalue("_reference_data_file")
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
     """Transactional tests (live server, migrations) start from a flushed, empty database.
 
-    Replay the reference data migrations so they see what `migrate` gives a real database.
-    (serialized_rollback proved unreliable here once the live server had shared the connection.)
+    Load the reference data the migrations gave the test database, so they see what `migrate`
+    gives a real one (replaying those migrations took seconds per test on PostgreSQL;
+    serialized_rollback proved unreliable here once the live server had shared the connection).
     """
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")) and "live_server" not in (
         request.fixturenames
     ):
         return
+    reference = request.getfixturevalue("_reference_data_file")
     request.getfixturevalue("transactional_db")
     from django.core.management import call_command
 
     from poles.models import Region
 
     if not Region.objects.exists():
-        call_command("migrate", "poles", "0002", verbosity=0)
-        call_command("migrate", verbosity=0)
+        call_command("loaddata", str(reference), verbosity=0)
 
 
 @pytest.fixture(autouse=True)
