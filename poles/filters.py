@@ -42,7 +42,7 @@ from poles.models import (
     StateCall,
     Theme,
 )
-from poles.reference_labels import reference_text
+from poles.reference_labels import reference_choices
 
 # Parameters of the page, not of the search: the FilterSet ignores them, the page keeps them.
 VIEW_PARAMETERS = ("page", "vue", "pole")
@@ -134,16 +134,12 @@ def _through(relation: str) -> Callable[[], type[Model]]:
     return lambda: getattr(Pole, relation).through
 
 
-def _translated(rows) -> list[tuple[str, str]]:
-    return [(code, reference_text(label)) for code, label in rows]
-
-
 def _approach_choices(axis: str):
-    return lambda: _translated(Approach.objects.filter(axis=axis).values_list("code", "label"))
+    return lambda: reference_choices(Approach.objects.filter(axis=axis))
 
 
 def _theme_choices():
-    return _translated(Theme.objects.values_list("code", "label"))
+    return reference_choices(Theme.objects.all())
 
 
 def _region_choices():
@@ -163,7 +159,7 @@ def _departments_of(region_codes: list[str]) -> set[str]:
 
 
 def _call_choices():
-    return _translated(StateCall.objects.values_list("code", "label"))
+    return reference_choices(StateCall.objects.all())
 
 
 def _common_place_key(value: bool | None) -> str:

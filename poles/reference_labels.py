@@ -69,6 +69,11 @@ REFERENCE_TEXTS = (
 )
 
 
+def reference_choices(queryset) -> list[tuple[str, str]]:
+    """(code, label in the active language) of reference rows: the filters' and forms' choices."""
+    return [(code, reference_text(label)) for code, label in queryset.values_list("code", "label")]
+
+
 def reference_text(text: str) -> str:
     """A reference label or description in the active language (as written when untranslated)."""
     return gettext(text) if text else ""

@@ -44,7 +44,7 @@ from poles.models import (
     Region,
     Theme,
 )
-from poles.reference_labels import reference_text
+from poles.reference_labels import reference_choices
 from poles.schema import SCHEMA_PATH, schema_fields
 from poles.security import read_only
 from poles.selectors import (
@@ -65,9 +65,7 @@ FRAGMENT_HEADER = "X-Requested-With"
 
 def theme_labels() -> dict[str, str]:
     """Theme code -> label in the page's language (for the map's popups)."""
-    return {
-        code: reference_text(label) for code, label in Theme.objects.values_list("code", "label")
-    }
+    return dict(reference_choices(Theme.objects.all()))
 
 
 def _invalid_parameters(filterset: PoleFilter) -> list[str]:

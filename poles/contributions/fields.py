@@ -30,7 +30,7 @@ from poles.models import (
     Stage,
     Theme,
 )
-from poles.reference_labels import reference_text
+from poles.reference_labels import reference_choices
 
 Value = Any  # str, int, None or a list of str: what JSON holds
 
@@ -112,10 +112,7 @@ def _approaches(axis: str, label: str) -> ProposedField:
         f"approches_{axis}", label, read, write=write,
         form_field=lambda: forms.MultipleChoiceField(
             label=label, required=False, widget=forms.CheckboxSelectMultiple,
-            choices=lambda: [
-                (code, reference_text(label))
-                for code, label in Approach.objects.filter(axis=axis).values_list("code", "label")
-            ],
+            choices=lambda: reference_choices(Approach.objects.filter(axis=axis)),
         ),
     )  # fmt: skip
 
@@ -231,8 +228,7 @@ PROPOSED_FIELDS: tuple[ProposedField, ...] = (
         "themes", _("Thématiques"), _read_themes, write=_write_themes,
         form_field=lambda: forms.MultipleChoiceField(
             label=_("Thématiques"), required=False, widget=forms.CheckboxSelectMultiple,
-            choices=lambda: [(code, reference_text(label))
-                             for code, label in Theme.objects.values_list("code", "label")],
+            choices=lambda: reference_choices(Theme.objects.all()),
         ),
     ),
     _choice("stage", _("Stade"), Stage.choices, blank_label=_("inconnu")),
