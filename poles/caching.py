@@ -135,9 +135,10 @@ def cached_body(
     return _cached(namespace, selection, make)
 
 
-def api_etag(address: str) -> str:
-    """The ETag of an API answer: its address (path and query) at this version of the data."""
-    return f'"{_stamp(directory_version())}-{_digest(address)}"'
+def address_etag(request, *args, **kwargs) -> str:
+    """The ETag of a data answer (API, feeds), for Django's `etag` decorator: its address (path
+    and query) at this version of the directory."""
+    return f'"{_stamp(directory_version())}-{_digest(request.get_full_path())}"'
 
 
 def page_key(request, *parts: str) -> str:

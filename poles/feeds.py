@@ -12,12 +12,15 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from poles.caching import api_etag
-from poles.filters import PoleFilter
+from poles.filters import PoleFilter, parameter_errors_text
 from poles.models import Pole
 from poles.selectors import pole_filter_published
 
 FEED_LENGTH = 50
+
+
+class InvalidSelection(Exception):
+    """A selection PoleFilter refuses: its message says which parameters and why."""
 
 
 @dataclass(frozen=True)
@@ -32,26 +35,17 @@ class _PoleFeed(Feed):
     heading = gettext_lazy("Pôles")
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        filterset = pole_filter_published(data=request.GET)
-        if filterset.is_bound and not filterset.is_valid():
-            errors = " ".join(
-                f"{name} : {' '.join(messages)}" for name, messages in filterset.form.errors.items()
-            )
-            return HttpResponse(
-                _("Paramètre invalide. %(errors)s\n") % {"errors": errors},
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
-        etag = api_etag(request.get_full_path())
-        if etag in request.headers.get("If-None-Match", ""):
-            return HttpResponse(status=304, headers={"ETag": etag})
-        response = super().__call__(request, *args, **kwargs)
-        response["ETag"] = etag
-        return response
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except InvalidSelection as error:
+            return HttpResponse(f"{error}\n", status=400, content_type="text/plain; charset=utf-8")
 
     # The feed object is shared by every request: what a request selects travels as `obj`.
     def get_object(self, request: HttpRequest, *args, **kwargs) -> Selection:
-        return Selection(pole_filter_published(data=request.GET), request.build_absolute_uri())
+        filterset = pole_filter_published(data=request.GET)
+        if filterset.is_bound and not filterset.is_valid():
+            raise InvalidSelection(parameter_errors_text(filterset.form.errors))
+        return Selection(filterset, request.build_absolute_uri())
 
     def title(self, obj: Selection) -> str:
         return _("%(heading)s — Annuaire des PTCE") % {"heading": self.heading}

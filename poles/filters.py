@@ -188,6 +188,13 @@ def _approach_filter(label, axis: str) -> FacetFilter:
     )
 
 
+def parameter_errors_text(errors) -> str:
+    """The sentence for a data request (API, feed) whose parameters PoleFilter refuses, each
+    named with its messages. (The directory's pages ignore them visibly instead.)"""
+    parts = [f"{name} : {' '.join(str(m) for m in messages)}" for name, messages in errors.items()]
+    return _("Paramètre invalide. %(errors)s") % {"errors": " ; ".join(parts)}
+
+
 class PlaceField(forms.CharField):
     """A place by its official code ("commune:29232"): the form refuses what names no place."""
 

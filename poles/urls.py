@@ -1,6 +1,8 @@
 from django.urls import path
+from django.views.decorators.http import etag
 
 from poles import feeds, views
+from poles.caching import address_etag
 from poles.contributions import views as contributions
 from poles.contributions.models import ProposalKind
 from poles.security import read_only
@@ -39,8 +41,15 @@ urlpatterns = [
         name="proposal_new",
     ),
     path("propositions/merci/", contributions.proposal_thanks, name="proposal_thanks"),
-    path("flux/nouveaux.atom", read_only(feeds.NewPolesFeed()), name="feed_new"),
-    path("flux/mis-a-jour.atom", read_only(feeds.UpdatedPolesFeed()), name="feed_updated"),
+    # ETag/304 as for the API: the address at this version of the directory.
+    path(
+        "flux/nouveaux.atom", read_only(etag(address_etag)(feeds.NewPolesFeed())), name="feed_new"
+    ),
+    path(
+        "flux/mis-a-jour.atom",
+        read_only(etag(address_etag)(feeds.UpdatedPolesFeed())),
+        name="feed_updated",
+    ),
     path("charte/", views.charter, name="charter"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),

@@ -1,6 +1,7 @@
-from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler
+
+from poles.filters import parameter_errors_text
 
 
 def api_exception_handler(exc, context):
@@ -8,9 +9,5 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError) and isinstance(exc.detail, dict):
         errors = {name: [str(m) for m in messages] for name, messages in exc.detail.items()}
-        parts = [f"{name} : {' '.join(messages)}" for name, messages in errors.items()]
-        response.data = {
-            "detail": _("Paramètre invalide. %(errors)s") % {"errors": " ; ".join(parts)},
-            "erreurs": errors,
-        }
+        response.data = {"detail": parameter_errors_text(errors), "erreurs": errors}
     return response

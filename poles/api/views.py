@@ -23,7 +23,7 @@ from poles.api.serializers import (
     ThemeSerializer,
     typed_record,
 )
-from poles.caching import api_etag
+from poles.caching import address_etag
 from poles.exports import pole_export_rows
 from poles.filters import PoleFilter
 from poles.models import Approach, Department, Pole, Region, StateCall, Theme
@@ -33,10 +33,6 @@ ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Paramètre invalide"),
     429: OpenApiResponse(ErrorSerializer, description="Trop de requêtes (voir Retry-After)"),
 }
-
-
-def _etag(request, *args, **kwargs) -> str:
-    return api_etag(request.get_full_path())
 
 
 class PolePagination(PageNumberPagination):
@@ -54,7 +50,7 @@ def _records(request: HttpRequest, poles: list[Pole]) -> list[dict]:
     return [typed_record(by_slug[pole.slug]) for pole in poles]
 
 
-@method_decorator(etag(_etag), name="get")
+@method_decorator(etag(address_etag), name="get")
 class PoleListView(generics.GenericAPIView):
     """Les pôles publiés, filtrés avec les mêmes paramètres que l'annuaire, par pages."""
 
@@ -75,7 +71,7 @@ class PoleListView(generics.GenericAPIView):
         return self.get_paginated_response(PoleSerializer(_records(request, page), many=True).data)
 
 
-@method_decorator(etag(_etag), name="get")
+@method_decorator(etag(address_etag), name="get")
 class PoleDetailView(generics.GenericAPIView):
     """Un pôle publié, par son identifiant (celui de son adresse dans l'annuaire)."""
 
@@ -98,7 +94,7 @@ def _reference(name: str, queryset, serializer, doc: str):
 
     attributes = {"__doc__": doc, "serializer_class": serializer, "queryset": queryset,
                   "pagination_class": None, "get": get}  # fmt: skip
-    return method_decorator(etag(_etag), name="get")(
+    return method_decorator(etag(address_etag), name="get")(
         type(name, (generics.ListAPIView,), attributes)
     )
 
