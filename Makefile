@@ -20,7 +20,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-# Front-end libraries (leaflet.markercluster) from the npm registry, pinned by the lock file.
+# Front-end libraries (supercluster) from the npm registry, pinned by the lock file.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@

@@ -166,7 +166,7 @@ STATIC_URL = "static/"
 # Front-end libraries come from the npm registry (package.json and its lock file).
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ("vendor/supercluster", BASE_DIR / "node_modules" / "supercluster" / "dist"),
 ]
 STATIC_ROOT = Path(os.environ.get("PTCE_STATIC_ROOT") or BASE_DIR / "staticfiles")
 # In production (DEBUG off) static files are fingerprinted and pre-compressed by collectstatic
@@ -257,17 +257,6 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
     "SCALE": None,
     "NO_GLOBALS": True,
-    # Front-end plugins from the npm registry (package.json), served as static files.
-    "PLUGINS": {
-        "markercluster": {
-            "css": [
-                "vendor/leaflet.markercluster/MarkerCluster.css",
-                "vendor/leaflet.markercluster/MarkerCluster.Default.css",
-            ],
-            "js": ["vendor/leaflet.markercluster/leaflet.markercluster.js"],
-            "auto-include": False,
-        },
-    },
 }
 
 # --- Security -------------------------------------------------------------------------------

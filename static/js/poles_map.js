@@ -1,5 +1,5 @@
-// Maps of poles, set up on django-leaflet's "map:init" event: markers from the GeoJSON endpoint
-// (or one point), clustered, with popups built from DOM nodes and textContent. The list beside
+// Maps of poles, set up on django-leaflet's "map:init" event: clusters and markers of the
+// GeoJSON endpoint (or one point), with popups built from DOM nodes and textContent. The list beside
 // each map is its full equivalent. Texts come from the page (json_script "map-messages").
 (function () {
   "use strict";
@@ -32,10 +32,6 @@
     approx: L.divIcon({ className: "pole-marker pole-marker--approx", iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10] }),
   };
 
-  // The longest piece of work done at once: a "long task" is over 50 ms, and a slow phone is
-  // four times slower than the machines we measure on (Lighthouse's mobile profile).
-  var SLICE_MS = 10;
-
   // A cluster says how many poles it holds to screen readers too ("12 pôles").
   var ClusterIcon = L.DivIcon.extend({
     createIcon: function (oldIcon) {
@@ -45,8 +41,7 @@
     },
   });
 
-  function clusterIcon(cluster) {
-    var count = cluster.getChildCount();
+  function clusterIcon(count) {
     var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
     var label = element("span", null, String(count));
     var inner = element("div");
@@ -59,12 +54,16 @@
     });
   }
 
+  // The pole's address in the page's language (/poles/… or /en/poles/…).
+  function poleUrl(slug) {
+    return (messages.poleUrl || "/poles/__slug__/").replace("__slug__", encodeURIComponent(slug));
+  }
+
   function popupContent(properties) {
     var box = element("div", "popup");
     var title = element("p", "popup-title");
     var link = element("a", null, properties.name);
-    // The pole's address in the page's language (/poles/… or /en/poles/…).
-    link.href = (messages.poleUrl || "/poles/__slug__/").replace("__slug__", encodeURIComponent(properties.slug));
+    link.href = poleUrl(properties.slug);
     title.appendChild(link);
     box.appendChild(title);
     if (properties.commune) box.appendChild(element("p", "popup-place", properties.commune));
@@ -117,113 +116,184 @@
     if (move) map.setView(point, PLACE_ZOOM[data.placeKind] || 9);
   }
 
+  // Poles that share one point at the deepest zoom: a list of links in one popup.
+  function leavesContent(item) {
+    var box = element("div", "popup");
+    box.appendChild(element("p", "popup-title", text("samePlace", item.count)));
+    var list = element("ul", "popup-list");
+    item.leaves.forEach(function (properties) {
+      var entry = element("li");
+      var link = element("a", null, properties.name);
+      link.href = poleUrl(properties.slug);
+      entry.appendChild(link);
+      if (properties.approximate) entry.appendChild(document.createTextNode(" (" + text("approximateShort") + ")"));
+      list.appendChild(entry);
+    });
+    box.appendChild(list);
+    if (item.count > item.leaves.length) box.appendChild(element("p", "popup-note", text("more", item.count - item.leaves.length)));
+    return box;
+  }
+
+  // The directory map. Its data lives in a worker (poles_map_worker.js), which clusters it with
+  // Supercluster; the page draws only what the view shows, asked again after each move.
   function directoryMap(map, container) {
     map.scrollWheelZoom.disable();
     var placeState = {};
     var shareView = container.hasAttribute("data-share-view");
-    var layer = L.markerClusterGroup({
-      showCoverageOnHover: false,
-      // Wide enough that cluster icons (40 px) seldom overlap: each stays a target of its own.
-      maxClusterRadius: 80,
-      // Clusters are computed in slices short enough not to block the page (defaults: 200 ms).
-      chunkedLoading: true,
-      chunkInterval: SLICE_MS,
-      chunkDelay: 0,
-      chunkProgress: function (processed, total) {
-        // Called before the last slice's clusters are drawn: what follows waits for them.
-        if (processed === total && afterAdding) setTimeout(afterAdding, 0);
-      },
-      iconCreateFunction: clusterIcon,
-    });
-    var afterAdding = null;
-    map.addLayer(layer);
-    var markersBySlug = {};
-    var requestId = 0;
+    var layer = L.layerGroup().addTo(map);
+    var worker = new Worker(container.dataset.worker);
+    worker.postMessage({ type: "init", clusterer: container.dataset.clusterer });
+    var loadId = 0;
+    var loaded = false;
+    var viewId = 0;
+    var onLoaded = null;
+    var shown = {}; // markers on the map, by pole slug or cluster id
+    var fresh = false; // a new selection: the next view replaces every marker
+    var drawnLoad = 0;
     var initialView = shareView ? readView() : null;
     if (initialView) map.setView([initialView[0], initialView[1]], initialView[2]);
 
-    function marker(feature) {
-      var c = feature.geometry.coordinates;
-      var p = feature.properties;
-      var item = L.marker([c[1], c[0]], {
+    function requestView() {
+      if (!loaded) return;
+      var b = map.getBounds();
+      worker.postMessage({
+        type: "view", load: loadId, view: ++viewId, zoom: map.getZoom(),
+        bbox: [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
+               Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90)],
+      });
+    }
+
+    function poleMarker(item) {
+      var p = item.pole;
+      var marker = L.marker([item.lat, item.lon], {
         icon: p.approximate ? icons.approx : icons.exact,
         title: p.name + (p.approximate ? " (" + text("approximateShort") + ")" : ""),
         alt: p.name,
         keyboard: true,
       });
-      item.bindPopup(function () { return popupContent(p); });
-      item.on("popupopen", function () { if (shareView) setParam("pole", p.slug); });
-      item.on("popupclose", function () { if (shareView) setParam("pole", null); });
-      markersBySlug[p.slug] = item;
-      return item;
+      marker.bindPopup(function () { return popupContent(p); });
+      marker.getPopup().pole = p.slug;
+      return marker;
     }
 
-    // Markers are built in slices of at most SLICE_MS, each in a task of its own, so that the
-    // page stays responsive whatever the number of poles; a newer request abandons the build.
-    function buildMarkers(features, current, done) {
-      var markers = [];
-      var index = 0;
-      (function slice() {
-        if (current !== requestId) return;
-        var until = performance.now() + SLICE_MS;
-        while (index < features.length && performance.now() < until) {
-          markers.push(marker(features[index++]));
+    function clusterMarker(item) {
+      var marker = L.marker([item.lat, item.lon], { icon: clusterIcon(item.count), keyboard: true });
+      function open() {
+        if (item.leaves) marker.bindPopup(leavesContent(item)).openPopup();
+        else map.setView([item.lat, item.lon], Math.min(item.zoom, map.getMaxZoom()));
+      }
+      marker.on("click", open);
+      marker.on("keypress", function (event) {
+        if (event.originalEvent.keyCode === 13) open();
+      });
+      return marker;
+    }
+
+    // Markers stay in place from one view to the next (their popup and focus with them); only
+    // those that leave the view, or a new selection's, are replaced.
+    function draw(items) {
+      if (fresh) {
+        layer.clearLayers();
+        shown = {};
+        fresh = false;
+      }
+      var next = {};
+      items.forEach(function (item) {
+        var key = item.pole ? "p" + item.pole.slug : "c" + item.id;
+        var marker = shown[key];
+        if (!marker) {
+          marker = item.pole ? poleMarker(item) : clusterMarker(item);
+          layer.addLayer(marker);
         }
-        if (index < features.length) setTimeout(slice, 0);
-        else done(markers);
-      })();
+        next[key] = marker;
+      });
+      var focusLost = false;
+      Object.keys(shown).forEach(function (key) {
+        if (next[key]) return;
+        var icon = shown[key].getElement();
+        if (icon && icon.contains(document.activeElement)) focusLost = true;
+        layer.removeLayer(shown[key]);
+      });
+      shown = next;
+      // A marker that had the focus went into a cluster: the focus goes back to the map.
+      if (focusLost) container.focus();
     }
 
-    function load(url, fit) {
-      var current = ++requestId;
-      return fetch(url, { headers: { Accept: "application/geo+json" } })
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.json();
-        })
-        .then(function (collection) {
-          if (current !== requestId) return;
-          showError(container, false);
-          // Timings read by the benchmarks (bench/measure_browser.py).
-          container.dataset.dataMs = String(performance.now());
-          layer.clearLayers();
-          markersBySlug = {};
-          buildMarkers(collection.features, current, function (markers) {
-            afterAdding = function () {
-              afterAdding = null;
-              if (current !== requestId) return;
-              requestAnimationFrame(function () {
-                container.dataset.drawnMs = String(performance.now());
-                container.setAttribute("data-marker-count", String(markers.length));
-              });
-              if (fit && markers.length) {
-                map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 11 });
-              }
-              var selected = shareView && new URLSearchParams(window.location.search).get("pole");
-              if (selected && markersBySlug[selected]) {
-                layer.zoomToShowLayer(markersBySlug[selected], function () {
-                  markersBySlug[selected].openPopup();
-                });
-              }
-              container.dispatchEvent(new CustomEvent("map:loaded", { bubbles: true }));
-            };
-            layer.addLayers(markers);
+    // The selected pole of a shared link: its popup, on the map around it.
+    function showPole(item) {
+      if (!item || !item.pole) return;
+      if (!initialView) map.setView([item.lat, item.lon], Math.max(map.getZoom(), 11));
+      var popup = L.popup({ offset: [0, -10] }).setLatLng([item.lat, item.lon])
+        .setContent(popupContent(item.pole));
+      popup.pole = item.pole.slug;
+      popup.openOn(map);
+    }
+
+    worker.onmessage = function (event) {
+      var message = event.data;
+      if (message.load !== loadId) return;
+      if (message.type === "error") {
+        showError(container, true);
+      } else if (message.type === "loaded") {
+        loaded = true;
+        showError(container, false);
+        // Timings read by the benchmarks (bench/measure_browser.py).
+        container.dataset.dataMs = String(performance.now());
+        container.dataset.count = String(message.count);
+        if (onLoaded) onLoaded(message);
+        requestView();
+      } else if (message.type === "view") {
+        if (message.view !== viewId) return;
+        draw(message.items);
+        // The first view of each selection: the map is up to date.
+        if (drawnLoad !== loadId) {
+          drawnLoad = loadId;
+          requestAnimationFrame(function () {
+            container.dataset.drawnMs = String(performance.now());
+            container.setAttribute("data-marker-count", container.dataset.count);
+            container.dispatchEvent(new CustomEvent("map:loaded", { bubbles: true }));
           });
-        })
-        .catch(function () {
-          if (current !== requestId) return;
-          showError(container, true);
-        });
+        }
+      } else if (message.type === "found") {
+        showPole(message.item);
+      }
+    };
+    worker.onerror = function () { showError(container, true); };
+
+    function load(url, first) {
+      loadId += 1;
+      loaded = false;
+      fresh = true;
+      var fit = first && container.hasAttribute("data-fit") && !initialView;
+      onLoaded = function (message) {
+        if (fit && message.bounds) {
+          map.fitBounds(message.bounds, { padding: [20, 20], maxZoom: 11, animate: false });
+        }
+        var selected = shareView && new URLSearchParams(window.location.search).get("pole");
+        if (first && selected) worker.postMessage({ type: "find", load: loadId, slug: selected });
+      };
+      worker.postMessage({
+        type: "load", load: loadId, url: new URL(url, window.location.href).href,
+        // A radius of twice the icons' size (40 px, in screen pixels of 256-px tiles): icons
+        // seldom overlap, each stays a target of its own.
+        options: { radius: 80, extent: 256, maxZoom: map.getMaxZoom() - 1 },
+      });
     }
 
+    map.on("moveend", requestView);
+    map.on("popupopen", function (event) {
+      if (shareView && event.popup.pole) setParam("pole", event.popup.pole);
+    });
+    map.on("popupclose", function (event) {
+      if (shareView && event.popup.pole) setParam("pole", null);
+    });
     if (shareView) {
       map.on("moveend", function () {
         var c = map.getCenter();
         setParam("vue", [c.lat.toFixed(4), c.lng.toFixed(4), map.getZoom()].join(","));
       });
     }
-    var fitOnLoad = container.hasAttribute("data-fit") && !initialView;
-    load(container.dataset.geojsonUrl, fitOnLoad);
+    load(container.dataset.geojsonUrl, true);
     showPlace(map, placeState, !initialView);
 
     document.addEventListener("directory:updated", function (event) {
@@ -236,7 +306,11 @@
     var quickViews = container.parentNode.querySelector("[data-quick-views]");
     if (quickViews) {
       quickViews.hidden = false;
+      // The page's own zoom buttons replace Leaflet's, drawn over the markers.
+      if (map.zoomControl) map.zoomControl.remove();
       quickViews.addEventListener("click", function (event) {
+        var zoom = event.target.closest("[data-zoom]");
+        if (zoom) map.setZoom(map.getZoom() + parseInt(zoom.dataset.zoom, 10));
         var button = event.target.closest("[data-view]");
         if (!button) return;
         var v = button.dataset.view.split(",").map(parseFloat);

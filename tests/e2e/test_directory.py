@@ -37,7 +37,7 @@ def test_map_shows_every_located_pole(page, live_server, directory):
     assert int(page.get_attribute("[data-map]", "data-marker-count")) == located
     # Markers are drawn only in view: metropolitan France and each overseas quick view add up.
     total = 0
-    for view in page.locator("[data-quick-views] button").all():
+    for view in page.locator("[data-quick-views] [data-view]").all():
         view.click()
         page.wait_for_timeout(400)
         total += markers_total(page)
@@ -182,7 +182,11 @@ def test_static_files_are_the_fingerprinted_production_ones(page, live_server, d
     page.goto(live_server.url + "/")
     scripts = page.eval_on_selector_all("script[src]", "nodes => nodes.map(n => n.src)")
     assert any(re.search(r"/static/js/poles_map\.[0-9a-f]{12}\.js$", src) for src in scripts)
-    assert any("leaflet.markercluster." in src for src in scripts), "the plugin, from npm"
+    # The clusterer comes from npm and is loaded by the map's worker.
+    clusterer = page.get_attribute("[data-map]", "data-clusterer")
+    assert re.search(r"/static/vendor/supercluster/supercluster\.min\.[0-9a-f]{12}\.js$", clusterer)
+    assert re.search(r"/static/js/poles_map_worker\.[0-9a-f]{12}\.js$",
+                     page.get_attribute("[data-map]", "data-worker"))
 
 
 def test_clusters_are_named_for_screen_readers(page, live_server, directory):
