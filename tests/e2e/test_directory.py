@@ -185,8 +185,10 @@ def test_static_files_are_the_fingerprinted_production_ones(page, live_server, d
     # The clusterer comes from npm and is loaded by the map's worker.
     clusterer = page.get_attribute("[data-map]", "data-clusterer")
     assert re.search(r"/static/vendor/supercluster/supercluster\.min\.[0-9a-f]{12}\.js$", clusterer)
-    assert re.search(r"/static/js/poles_map_worker\.[0-9a-f]{12}\.js$",
-                     page.get_attribute("[data-map]", "data-worker"))
+    assert re.search(
+        r"/static/js/poles_map_worker\.[0-9a-f]{12}\.js$",
+        page.get_attribute("[data-map]", "data-worker"),
+    )
 
 
 def test_clusters_are_named_for_screen_readers(page, live_server, directory):
