@@ -212,6 +212,17 @@ class PoleQuerySet(models.QuerySet):
     def unlocated(self) -> PoleQuerySet:
         return self.filter(latitude__isnull=True)
 
+    def location_summary(self) -> dict:
+        """How many poles, how many have no place, and the bounds of the others: one query."""
+        return self.aggregate(
+            total=models.Count("pk"),
+            unlocated=models.Count("pk", filter=models.Q(latitude__isnull=True)),
+            south=models.Min("latitude"),
+            west=models.Min("longitude"),
+            north=models.Max("latitude"),
+            east=models.Max("longitude"),
+        )
+
     def in_region(self, code: str) -> PoleQuerySet:
         return self.filter(region__code=code)
 

@@ -62,13 +62,24 @@ def directory_summary(*, filterset: PoleFilter) -> dict:
     poles = filterset.qs
 
     def summarize() -> dict:
+        figures = poles.location_summary()
         return {
-            "total": poles.count(),
-            "unlocated": poles.unlocated().count(),
+            "total": figures["total"],
+            "unlocated": figures["unlocated"],
             "facets": pole_facet_counts(filterset=filterset),
+            "bounds": map_bounds(figures),
         }
 
     return cached_value(namespace="directory", selection=filterset.selection(), build=summarize)
+
+
+def map_bounds(figures: dict) -> str | None:
+    """"south,west,north,east" of the located poles (from PoleQuerySet.location_summary), for a
+    map that opens on them: it asks for the tiles of its final view at once, not after its data.
+    None when no pole is located."""
+    if figures["south"] is None:
+        return None
+    return ",".join(str(float(figures[side])) for side in ("south", "west", "north", "east"))
 
 
 def directory_summary_warm() -> None:

@@ -279,6 +279,7 @@ def _selection_context(request: HttpRequest, filterset: PoleFilter) -> dict:
         "total": summary["total"],
         "unlocated_count": summary["unlocated"],
         "facets": summary["facets"],
+        "map_bounds": summary["bounds"],
         "selection": filterset.selection(),
         "theme_labels": theme_labels(),
     }
@@ -368,6 +369,7 @@ def map_embed(request: HttpRequest) -> HttpResponse:
         context = {
             "total": summary["total"],
             "unlocated_count": summary["unlocated"],
+            "map_bounds": summary["bounds"],
             "selection": selection,
             "poles": filterset.qs[:EMBED_LIST_LENGTH],
             "more": max(summary["total"] - EMBED_LIST_LENGTH, 0),

@@ -7,8 +7,15 @@
   function startMap(container) {
     var optionsNode = document.getElementById(container.dataset.leafletMap);
     if (!optionsNode) return;
+    var djoptions = JSON.parse(optionsNode.textContent);
+    // A map that opens on its poles' bounds gets no default view: its tiles are asked for once,
+    // for the view poles_map.js sets.
+    if (container.dataset.bounds) {
+      delete djoptions.center;
+      delete djoptions.zoom;
+    }
     L.Map.djangoMap(container.id, {
-      djoptions: JSON.parse(optionsNode.textContent),
+      djoptions: djoptions,
       globals: false,
       callback: function () {},
     });

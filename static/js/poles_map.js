@@ -152,6 +152,11 @@
     var drawnLoad = 0;
     var initialView = shareView ? readView() : null;
     if (initialView) map.setView([initialView[0], initialView[1]], initialView[2]);
+    // The poles' bounds, written by the server: the map opens on them (territory, charter, embed).
+    else if (container.dataset.bounds) {
+      var b = container.dataset.bounds.split(",").map(parseFloat);
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: [20, 20], maxZoom: 11, animate: false });
+    }
 
     function requestView() {
       if (!loaded) return;
@@ -264,11 +269,7 @@
       loadId += 1;
       loaded = false;
       fresh = true;
-      var fit = first && container.hasAttribute("data-fit") && !initialView;
-      onLoaded = function (message) {
-        if (fit && message.bounds) {
-          map.fitBounds(message.bounds, { padding: [20, 20], maxZoom: 11, animate: false });
-        }
+      onLoaded = function () {
         var selected = shareView && new URLSearchParams(window.location.search).get("pole");
         if (first && selected) worker.postMessage({ type: "find", load: loadId, slug: selected });
       };

@@ -25,19 +25,6 @@
     return result;
   }
 
-  function bounds(features) {
-    if (!features.length) return null;
-    var south = 90, west = 180, north = -90, east = -180;
-    features.forEach(function (feature) {
-      var c = feature.geometry.coordinates;
-      if (c[1] < south) south = c[1];
-      if (c[1] > north) north = c[1];
-      if (c[0] < west) west = c[0];
-      if (c[0] > east) east = c[0];
-    });
-    return [[south, west], [north, east]];
-  }
-
   var handlers = {
     load: function (message) {
       var load = (current = message.load);
@@ -55,8 +42,7 @@
             slugs[feature.properties.slug] = feature;
           });
           index.bySlug = slugs;
-          self.postMessage({ type: "loaded", load: load, count: features.length,
-                             bounds: bounds(features) });
+          self.postMessage({ type: "loaded", load: load, count: features.length });
         })
         .catch(function (error) {
           if (load === current) self.postMessage({ type: "error", load: load, error: String(error) });

@@ -241,6 +241,25 @@ def test_region_and_department_pages_list_their_poles(client):
     assert client.get("/regions/atlantide/").status_code == 404
 
 
+def map_bounds(response) -> list[float] | None:
+    match = re.search(r'data-bounds="([^"]*)"', response.content.decode())
+    return [float(value) for value in match.group(1).split(",")] if match else None
+
+
+def test_territory_and_embed_maps_open_on_their_poles_bounds(client):
+    nantes = PoleFactory(located=True)
+    lille = PoleFactory(approximate=True)
+    PoleFactory(latitude=None, longitude=None)  # no place: not in the bounds
+    south, west, north, east = map_bounds(client.get("/carte/integree/"))
+    assert (south, north) == (float(nantes.latitude), float(lille.latitude))
+    assert (west, east) == (float(nantes.longitude), float(lille.longitude))
+    # One pole: a box of one point, which the map shows at a bounded zoom.
+    assert map_bounds(client.get("/regions/pays-de-la-loire/")) == [
+        float(nantes.latitude), float(nantes.longitude)] * 2  # fmt: skip
+    # The directory keeps its shared view, or France.
+    assert map_bounds(client.get("/")) is None
+
+
 def test_territory_pages_are_paginated_and_counted_once(client, django_assert_num_queries):
     for _ in range(25):
         PoleFactory(located=True)
@@ -321,7 +340,8 @@ def count_queries(client, url: str, **params) -> int:
     ("url", "params", "expected"),
     [
         ("/", {}, 11),  # counts computed by the writer after its commit
-        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 26),
+        # The total, the unlocated count and the map's bounds come from one query.
+        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 25),
         ("/carte/poles.geojson", {}, 3),
         ("/donnees/poles.csv", {}, 10),
     ],
