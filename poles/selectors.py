@@ -74,9 +74,9 @@ def directory_summary(*, filterset: PoleFilter) -> dict:
 
 
 def map_bounds(figures: dict) -> str | None:
-    """"south,west,north,east" of the located poles (from PoleQuerySet.location_summary), for a
-    map that opens on them: it asks for the tiles of its final view at once, not after its data.
-    None when no pole is located."""
+    """The bounds of the located poles (from PoleQuerySet.location_summary) as
+    "south,west,north,east", for a map that opens on them: it asks for the tiles of its final
+    view at once, not after its data. None when no pole is located."""
     if figures["south"] is None:
         return None
     return ",".join(str(float(figures[side])) for side in ("south", "west", "north", "east"))

@@ -336,6 +336,11 @@
   window.addEventListener("map:init", function (event) {
     var map = event.detail.map;
     var container = map.getContainer();
+    // Leaflet's zoom buttons are titled in English: the page's language instead.
+    if (map.zoomControl && messages.zoomIn) {
+      map.zoomControl.remove();
+      map.zoomControl = L.control.zoom({ zoomInTitle: text("zoomIn"), zoomOutTitle: text("zoomOut") }).addTo(map);
+    }
     if (container.hasAttribute("data-latitude")) pointMap(map, container);
     else if (container.hasAttribute("data-geojson-url")) directoryMap(map, container);
   });

@@ -225,3 +225,40 @@ def test_nothing_moves_once_the_page_is_drawn(page, live_server, directory):
         wait_for_map(page)
         page.wait_for_timeout(300)
         assert page.evaluate("window.__cls") <= 0.02, width
+
+
+def test_poles_at_one_point_open_as_one_list(page, live_server):
+    from tests.factories import PoleFactory
+
+    together = PoleFactory.create_batch(3, located=True)  # the same town hall
+    PoleFactory(approximate=True)  # elsewhere
+    page.goto(f"{live_server.url}/?vue=47.21863,-1.55377,16")
+    wait_for_map(page)
+    cluster = page.locator(".marker-cluster")
+    assert cluster.count() == 1
+    assert cluster.get_attribute("aria-label") == "3 pôles"
+    # However far one zooms these stay together: one click lists them, each a link.
+    cluster.click()
+    page.wait_for_selector(".leaflet-popup")
+    assert page.inner_text(".leaflet-popup .popup-title") == "3 pôles à cet endroit"
+    links = page.locator(".leaflet-popup .popup-list a")
+    assert sorted(links.all_inner_texts()) == sorted(p.name for p in together)
+    links.first.click()
+    page.wait_for_url(re.compile(r"/poles/[\w-]+/$"))
+    # The pole page's small map titles its zoom buttons in the page's language.
+    page.wait_for_selector(".leaflet-control-zoom-in")
+    assert page.get_attribute(".leaflet-control-zoom-in", "title") == "Zoom avant"
+    assert page.get_attribute(".leaflet-control-zoom-out", "title") == "Zoom arrière"
+
+
+def test_an_open_popup_puts_its_pole_in_the_link(page, live_server):
+    from tests.factories import PoleFactory
+
+    pole = PoleFactory(located=True)
+    page.goto(f"{live_server.url}/?vue=47.21863,-1.55377,12")
+    wait_for_map(page)
+    page.click(".pole-marker")
+    page.wait_for_url(re.compile(rf"pole={pole.slug}"))
+    assert page.inner_text(".leaflet-popup .popup-title") == pole.name
+    page.click(".leaflet-popup-close-button")
+    page.wait_for_url(lambda url: "pole=" not in url)
