@@ -8,11 +8,14 @@
     var optionsNode = document.getElementById(container.dataset.leafletMap);
     if (!optionsNode) return;
     var djoptions = JSON.parse(optionsNode.textContent);
-    // A map that opens on its poles' bounds gets no default view: its tiles are asked for once,
-    // for the view poles_map.js sets.
-    if (container.dataset.bounds) {
+    // A map of poles starts without a view: poles_map.js gives it its first one (the shared
+    // view, the poles' bounds, the place searched, the pole, or France), so that its tiles are
+    // asked for once, not for France first.
+    if (container.hasAttribute("data-map")) {
+      djoptions.defaultView = { center: djoptions.center, zoom: djoptions.zoom };
       delete djoptions.center;
       delete djoptions.zoom;
+      djoptions.fitextent = false; // else django-leaflet fits the whole world first
     }
     L.Map.djangoMap(container.id, {
       djoptions: djoptions,

@@ -109,11 +109,12 @@
     var list = document.querySelector("[data-pole-list]");
     var data = list ? list.dataset : {};
     if (state.marker) { map.removeLayer(state.marker); state.marker = null; }
-    if (!data.placeLatitude) return;
+    if (!data.placeLatitude) return false;
     var point = [parseFloat(data.placeLatitude), parseFloat(data.placeLongitude)];
+    if (move) map.setView(point, PLACE_ZOOM[data.placeKind] || 9);
     state.marker = L.marker(point, { icon: placeIcon, title: data.placeLabel, keyboard: false,
                                      zIndexOffset: 1000 }).addTo(map);
-    if (move) map.setView(point, PLACE_ZOOM[data.placeKind] || 9);
+    return move;
   }
 
   // Poles that share one point at the deepest zoom: a list of links in one popup.
@@ -136,7 +137,7 @@
 
   // The directory map. Its data lives in a worker (poles_map_worker.js), which clusters it with
   // Supercluster; the page draws only what the view shows, asked again after each move.
-  function directoryMap(map, container) {
+  function directoryMap(map, container, defaultView) {
     map.scrollWheelZoom.disable();
     var placeState = {};
     var shareView = container.hasAttribute("data-share-view");
@@ -150,12 +151,17 @@
     var shown = {}; // markers on the map, by pole slug or cluster id
     var fresh = false; // a new selection: the next view replaces every marker
     var drawnLoad = 0;
+    // The first view: the shared one, else the poles' bounds written by the server (territory,
+    // charter, embed), else the place searched, else France.
     var initialView = shareView ? readView() : null;
     if (initialView) map.setView([initialView[0], initialView[1]], initialView[2]);
-    // The poles' bounds, written by the server: the map opens on them (territory, charter, embed).
     else if (container.dataset.bounds) {
       var b = container.dataset.bounds.split(",").map(parseFloat);
       map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: [20, 20], maxZoom: 11, animate: false });
+    }
+    var viewSet = Boolean(initialView || container.dataset.bounds);
+    if (!showPlace(map, placeState, !viewSet) && !viewSet) {
+      map.setView(defaultView.center, defaultView.zoom);
     }
 
     function requestView() {
@@ -295,7 +301,6 @@
       });
     }
     load(container.dataset.geojsonUrl, true);
-    showPlace(map, placeState, !initialView);
 
     document.addEventListener("directory:updated", function (event) {
       var base = container.dataset.geojsonUrl.split("?")[0];
@@ -341,7 +346,9 @@
       map.zoomControl.remove();
       map.zoomControl = L.control.zoom({ zoomInTitle: text("zoomIn"), zoomOutTitle: text("zoomOut") }).addTo(map);
     }
+    var defaultView = event.detail.options.djoptions.defaultView;
     if (container.hasAttribute("data-latitude")) pointMap(map, container);
-    else if (container.hasAttribute("data-geojson-url")) directoryMap(map, container);
+    else if (container.hasAttribute("data-geojson-url")) directoryMap(map, container, defaultView);
+    else if (defaultView) map.setView(defaultView.center, defaultView.zoom);
   });
 })();

@@ -262,3 +262,40 @@ def test_an_open_popup_puts_its_pole_in_the_link(page, live_server):
     assert page.inner_text(".leaflet-popup .popup-title") == pole.name
     page.click(".leaflet-popup-close-button")
     page.wait_for_url(lambda url: "pole=" not in url)
+
+
+def test_each_map_asks_for_the_tiles_of_its_first_view_only(page, live_server, directory):
+    """No map draws France's tiles and then those of the view it was meant to open on."""
+    from tests.factories import CommuneFactory
+
+    # Every tile image the page creates, even one removed in the same task, by its zoom.
+    page.add_init_script(r"""
+      window.__tileZooms = [];
+      new MutationObserver(function (records) {
+        records.forEach(function (record) {
+          record.addedNodes.forEach(function (node) {
+            var images = node.tagName === "IMG" ? [node]
+              : node.querySelectorAll ? Array.from(node.querySelectorAll("img")) : [];
+            images.forEach(function (image) {
+              var tile = /\/__test_tiles__\/(\d+)\//.exec(image.src);
+              if (tile) window.__tileZooms.push(tile[1]);
+            });
+          });
+        });
+      }).observe(document, { childList: true, subtree: true });
+    """)
+    CommuneFactory(code="44109", name="Nantes")
+    pole = Pole.objects.published().located().first()
+
+    def zooms(path: str) -> set[str]:
+        page.goto(live_server.url + path)
+        page.wait_for_selector(".leaflet-tile-loaded")
+        return set(page.evaluate("window.__tileZooms"))
+
+    assert zooms("/") == {"5"}  # France
+    assert zooms("/?vue=47.2,-1.55,12") == {"12"}  # a shared view
+    assert zooms("/?lieu=commune:44109") == {"10"}  # the place searched
+    assert zooms(f"/poles/{pole.slug}/") == {"11"}  # the pole
+    # A territory opens on its poles' bounds, whatever zoom that is.
+    territory = zooms("/regions/pays-de-la-loire/")
+    assert len(territory) == 1 and territory != {"5"}
