@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from poles.db_functions import folded_contains
 from poles.validators import (
+    FRANCE_BOXES,
     commune_insee_validator,
     is_web_url,
     validate_point_in_france,
@@ -213,14 +214,21 @@ class PoleQuerySet(models.QuerySet):
         return self.filter(latitude__isnull=True)
 
     def location_summary(self) -> dict:
-        """How many poles, how many have no place, and the bounds of the others: one query."""
+        """How many poles, how many have no place, and the bounds of the others, overall and in
+        metropolitan France (`mainland_*`): one query."""
+        south, west, north, east = FRANCE_BOXES["France métropolitaine"]
+        mainland = Q(latitude__range=(south, north), longitude__range=(west, east))
         return self.aggregate(
             total=models.Count("pk"),
-            unlocated=models.Count("pk", filter=models.Q(latitude__isnull=True)),
+            unlocated=models.Count("pk", filter=Q(latitude__isnull=True)),
             south=models.Min("latitude"),
             west=models.Min("longitude"),
             north=models.Max("latitude"),
             east=models.Max("longitude"),
+            mainland_south=models.Min("latitude", filter=mainland),
+            mainland_west=models.Min("longitude", filter=mainland),
+            mainland_north=models.Max("latitude", filter=mainland),
+            mainland_east=models.Max("longitude", filter=mainland),
         )
 
     def in_region(self, code: str) -> PoleQuerySet:

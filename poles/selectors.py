@@ -76,10 +76,15 @@ def directory_summary(*, filterset: PoleFilter) -> dict:
 def map_bounds(figures: dict) -> str | None:
     """The bounds of the located poles (from PoleQuerySet.location_summary) as
     "south,west,north,east", for a map that opens on them: it asks for the tiles of its final
-    view at once, not after its data. None when no pole is located."""
-    if figures["south"] is None:
+    view at once, not after its data. Those in metropolitan France when there are any, as the
+    directory opens on France: overseas poles are one quick view away, and bounds spanning the
+    oceans would show the whole world. None when no pole is located."""
+    prefix = "mainland_" if figures["mainland_south"] is not None else ""
+    if figures[f"{prefix}south"] is None:
         return None
-    return ",".join(str(float(figures[side])) for side in ("south", "west", "north", "east"))
+    return ",".join(
+        str(float(figures[prefix + side])) for side in ("south", "west", "north", "east")
+    )
 
 
 def directory_summary_warm() -> None:

@@ -260,6 +260,19 @@ def test_territory_and_embed_maps_open_on_their_poles_bounds(client):
     assert map_bounds(client.get("/")) is None
 
 
+def test_maps_open_on_metropolitan_poles_when_there_are_some(client):
+    nantes = PoleFactory(located=True)
+    reunion = PoleFactory(region=region("04"), department=department("974"),
+                          latitude=Decimal("-20.8789"), longitude=Decimal("55.4481"),
+                          location_precision=LocationPrecision.COMMUNE)  # fmt: skip
+    # Nantes and Saint-Denis together would be the whole world: the map opens on France.
+    assert map_bounds(client.get("/carte/integree/")) == [
+        float(nantes.latitude), float(nantes.longitude)] * 2  # fmt: skip
+    # Overseas poles alone: their own bounds.
+    assert map_bounds(client.get("/regions/la-reunion/")) == [
+        float(reunion.latitude), float(reunion.longitude)] * 2  # fmt: skip
+
+
 def test_territory_pages_are_paginated_and_counted_once(client, django_assert_num_queries):
     for _ in range(25):
         PoleFactory(located=True)
