@@ -147,13 +147,14 @@
     var loadId = 0;
     var loaded = false;
     var viewId = 0;
-    var onLoaded = null;
+    var loadedCount = 0;
     var shown = {}; // markers on the map, by pole slug or cluster id
     var fresh = false; // a new selection: the next view replaces every marker
     var drawnLoad = 0;
     // The first view: the shared one, else the poles' bounds written by the server (territory,
     // charter, embed), else the place searched, else France.
     var initialView = shareView ? readView() : null;
+    var selectedPole = shareView && new URLSearchParams(window.location.search).get("pole");
     if (initialView) map.setView([initialView[0], initialView[1]], initialView[2]);
     else if (container.dataset.bounds) {
       var b = container.dataset.bounds.split(",").map(parseFloat);
@@ -187,15 +188,16 @@
       return marker;
     }
 
+    // A cluster zooms in on a click or Enter; poles that never separate open their list instead.
     function clusterMarker(item) {
       var marker = L.marker([item.lat, item.lon], { icon: clusterIcon(item.count), keyboard: true });
-      function open() {
-        if (item.leaves) marker.bindPopup(leavesContent(item)).openPopup();
-        else map.setView([item.lat, item.lon], Math.min(item.zoom, map.getMaxZoom()));
+      if (item.leaves) return marker.bindPopup(function () { return leavesContent(item); });
+      function zoomIn() {
+        map.setView([item.lat, item.lon], Math.min(item.zoom, map.getMaxZoom()));
       }
-      marker.on("click", open);
+      marker.on("click", zoomIn);
       marker.on("keypress", function (event) {
-        if (event.originalEvent.keyCode === 13) open();
+        if (event.originalEvent.keyCode === 13) zoomIn();
       });
       return marker;
     }
@@ -250,8 +252,9 @@
         showError(container, false);
         // Timings read by the benchmarks (bench/measure_browser.py).
         container.dataset.dataMs = String(performance.now());
-        container.dataset.count = String(message.count);
-        if (onLoaded) onLoaded(message);
+        loadedCount = message.count;
+        // The pole of a shared link, opened once, with the page's first selection.
+        if (selectedPole && loadId === 1) worker.postMessage({ type: "find", load: loadId, slug: selectedPole });
         requestView();
       } else if (message.type === "view") {
         if (message.view !== viewId) return;
@@ -261,7 +264,7 @@
           drawnLoad = loadId;
           requestAnimationFrame(function () {
             container.dataset.drawnMs = String(performance.now());
-            container.setAttribute("data-marker-count", container.dataset.count);
+            container.setAttribute("data-marker-count", String(loadedCount));
             container.dispatchEvent(new CustomEvent("map:loaded", { bubbles: true }));
           });
         }
@@ -271,14 +274,10 @@
     };
     worker.onerror = function () { showError(container, true); };
 
-    function load(url, first) {
+    function load(url) {
       loadId += 1;
       loaded = false;
       fresh = true;
-      onLoaded = function () {
-        var selected = shareView && new URLSearchParams(window.location.search).get("pole");
-        if (first && selected) worker.postMessage({ type: "find", load: loadId, slug: selected });
-      };
       worker.postMessage({
         type: "load", load: loadId, url: new URL(url, window.location.href).href,
         // A radius of twice the icons' size (40 px, in screen pixels of 256-px tiles): icons
@@ -300,12 +299,12 @@
         setParam("vue", [c.lat.toFixed(4), c.lng.toFixed(4), map.getZoom()].join(","));
       });
     }
-    load(container.dataset.geojsonUrl, true);
+    load(container.dataset.geojsonUrl);
 
     document.addEventListener("directory:updated", function (event) {
       var base = container.dataset.geojsonUrl.split("?")[0];
       container.dataset.geojsonUrl = base + (event.detail.query ? "?" + event.detail.query : "");
-      load(container.dataset.geojsonUrl, false);
+      load(container.dataset.geojsonUrl);
       showPlace(map, placeState, true);
     });
 
@@ -313,7 +312,8 @@
     if (quickViews) {
       quickViews.hidden = false;
       // The page's own zoom buttons replace Leaflet's, drawn over the markers.
-      if (map.zoomControl) map.zoomControl.remove();
+      map.zoomControl.remove();
+      map.zoomControl = null;
       quickViews.addEventListener("click", function (event) {
         var zoom = event.target.closest("[data-zoom]");
         if (zoom) map.setZoom(map.getZoom() + parseInt(zoom.dataset.zoom, 10));
@@ -341,14 +341,15 @@
   window.addEventListener("map:init", function (event) {
     var map = event.detail.map;
     var container = map.getContainer();
-    // Leaflet's zoom buttons are titled in English: the page's language instead.
-    if (map.zoomControl && messages.zoomIn) {
-      map.zoomControl.remove();
-      map.zoomControl = L.control.zoom({ zoomInTitle: text("zoomIn"), zoomOutTitle: text("zoomOut") }).addTo(map);
-    }
     var defaultView = event.detail.options.djoptions.defaultView;
     if (container.hasAttribute("data-latitude")) pointMap(map, container);
     else if (container.hasAttribute("data-geojson-url")) directoryMap(map, container, defaultView);
     else if (defaultView) map.setView(defaultView.center, defaultView.zoom);
+    // Leaflet's zoom buttons, where the map keeps them, are titled in English: the page's
+    // language instead.
+    if (map.zoomControl && messages.zoomIn) {
+      map.zoomControl.remove();
+      map.zoomControl = L.control.zoom({ zoomInTitle: text("zoomIn"), zoomOutTitle: text("zoomOut") }).addTo(map);
+    }
   });
 })();

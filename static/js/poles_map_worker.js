@@ -5,6 +5,7 @@
   "use strict";
 
   var index = null;
+  var features = [];
   var current = 0; // the latest load: answers to older ones are dropped
 
   // Poles that stay together at the deepest zoom (same point: a department's chef-lieu) are
@@ -35,13 +36,8 @@
         })
         .then(function (collection) {
           if (load !== current) return;
-          var features = collection.features;
+          features = collection.features;
           index = new self.Supercluster(message.options).load(features);
-          var slugs = {};
-          features.forEach(function (feature) {
-            slugs[feature.properties.slug] = feature;
-          });
-          index.bySlug = slugs;
           self.postMessage({ type: "loaded", load: load, count: features.length });
         })
         .catch(function (error) {
@@ -55,7 +51,8 @@
     },
     find: function (message) {
       if (!index || message.load !== current) return;
-      var feature = index.bySlug[message.slug];
+      // Asked once per page (the pole of a shared link): a search, not an index kept up.
+      var feature = features.find(function (f) { return f.properties.slug === message.slug; });
       self.postMessage({ type: "found", load: current, slug: message.slug,
                          item: feature ? item(feature) : null });
     },
