@@ -299,3 +299,14 @@ def test_each_map_asks_for_the_tiles_of_its_first_view_only(page, live_server, d
     # A territory opens on its poles' bounds, whatever zoom that is.
     territory = zooms("/regions/pays-de-la-loire/")
     assert len(territory) == 1 and territory != {"5"}
+
+
+def test_directory_zoom_buttons_sit_outside_the_map(page, live_server, directory):
+    page.goto(f"{live_server.url}/?vue=47.2,-1.55,8")
+    wait_for_map(page)
+    # No Leaflet control over the markers: the page's own buttons, above the map, zoom it.
+    assert page.locator("[data-map] .leaflet-control-zoom").count() == 0
+    page.click("[data-quick-views] [data-zoom='1']")
+    page.wait_for_url(re.compile(r"vue=[-\d.]+%2C[-\d.]+%2C9|vue=[-\d.]+,[-\d.]+,9"))
+    page.click("[data-quick-views] [data-zoom='-1']")
+    page.wait_for_url(re.compile(r"vue=[-\d.]+%2C[-\d.]+%2C8|vue=[-\d.]+,[-\d.]+,8"))
