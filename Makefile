@@ -48,9 +48,11 @@ import: migrate
 	$(MANAGE) import_poles $(DATA)
 
 # fixtures/ follows ../shared/data/: the poles converted to the data schema, sources and
-# territories copied as they are (tests/poles/test_real_data.py checks they are in step).
+# territories copied as they are (tests/poles/test_real_data.py checks they are in step); a renamed
+# pole keeps its identifier (its address) through fixtures/identifiers.csv.
 fixtures: $(BIN)/.installed
-	$(MANAGE) convert_poles_csv $(SHARED_DATA)/ptce_poles.csv fixtures/ptce_poles.csv
+	$(MANAGE) convert_poles_csv $(SHARED_DATA)/ptce_poles.csv fixtures/ptce_poles.csv \
+	  --identifiers fixtures/identifiers.csv
 	cp $(SHARED_DATA)/SOURCES.md $(SHARED_DATA)/territories.csv fixtures/
 
 run: import

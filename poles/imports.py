@@ -568,10 +568,13 @@ class _Importer:
             pole = Pole(is_published=True)
             changed = list(parsed.values)
         else:
-            changed = [f for f, v in parsed.values.items() if getattr(pole, f) != v]
+            # A slug is a public address: editors may have changed it on purpose.
+            changed = [
+                f for f, v in parsed.values.items() if f != "slug" and getattr(pole, f) != v
+            ]
         for name, value in parsed.values.items():
             if name == "slug" and not is_new:
-                continue  # a slug is a public address: editors may have changed it on purpose
+                continue
             setattr(pole, name, value)
         if (
             "department_id" not in parsed.values
@@ -670,15 +673,21 @@ def _column_of(model_field: str) -> str | None:
     return None
 
 
-def source_to_schema_rows(source: SourceFile) -> list[dict[str, str]]:
+def source_to_schema_rows(
+    source: SourceFile, *, identifiers: dict[str, str] | None = None
+) -> list[dict[str, str]]:
     """The rows of a file (either format) as the data schema writes them, derived fields left out.
 
-    This is how fixtures/ptce_poles.csv is made from ../shared/data/ptce_poles.csv.
+    This is how fixtures/ptce_poles.csv is made from ../shared/data/ptce_poles.csv; `identifiers`
+    (name -> identifier) keeps the former identifier of a renamed pole.
     """
     names = [f.name for f in schema_fields() if not f.derived]
+    identifiers = identifiers or {}
     rows = []
     for _line, values in source.rows:
         row = {name: values.get(name, "") for name in names}
-        row["identifiant"] = row["identifiant"] or slugify(row["nom"])[:200]
+        row["identifiant"] = (
+            row["identifiant"] or identifiers.get(row["nom"]) or slugify(row["nom"])[:200]
+        )
         rows.append(row)
     return rows

@@ -137,6 +137,9 @@ class StateCall(models.Model):
     )
     phase = models.CharField("phase", max_length=60, blank=True)
     label = models.CharField("libellé", max_length=150)
+    laureate_count = models.PositiveSmallIntegerField(
+        "nombre de lauréats", null=True, blank=True, help_text="Vide : inconnu."
+    )
 
     class Meta:
         verbose_name = "appel de l'État"

@@ -64,6 +64,7 @@ REFERENCE_TEXTS = (
     gettext_noop("Appel à projets PTCE 2015 (lauréats annoncés le 14 janvier 2016)"),
     gettext_noop("AMI « PTCE émergents » 2021, phase 1 (accompagnement)"),
     gettext_noop("AMI « PTCE émergents » 2021, phase 2 (soutien financier)"),
+    gettext_noop("AMI « PTCE émergents » 2022, phase 2 « saison 3 »"),
     gettext_noop("AMI « PTCE émergents » 2023"),
     gettext_noop("AMI « PTCE émergents » 2024"),
 )

@@ -54,12 +54,14 @@ class ApproachSerializer(serializers.Serializer):
     code = serializers.CharField()
     axe = serializers.CharField(source="axis")
     libelle = serializers.CharField(source="label")
+    nombre_laureats = serializers.IntegerField(source="laureate_count", allow_null=True)
     description = serializers.CharField()
 
 
 class ThemeSerializer(serializers.Serializer):
     code = serializers.CharField()
     libelle = serializers.CharField(source="label")
+    nombre_laureats = serializers.IntegerField(source="laureate_count", allow_null=True)
     description = serializers.CharField()
 
 
@@ -80,6 +82,7 @@ class StateCallSerializer(serializers.Serializer):
     annee = serializers.IntegerField(source="year", allow_null=True)
     phase = serializers.CharField()
     libelle = serializers.CharField(source="label")
+    nombre_laureats = serializers.IntegerField(source="laureate_count", allow_null=True)
 
 
 class ErrorSerializer(serializers.Serializer):

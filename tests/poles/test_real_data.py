@@ -29,7 +29,13 @@ def file_rows(path: Path) -> list[dict]:
 @needs_shared
 def test_fixtures_are_the_shared_data_converted_to_the_schema(tmp_path):
     converted = tmp_path / "ptce_poles.csv"
-    call_command("convert_poles_csv", SHARED_DATA / "ptce_poles.csv", converted, verbosity=0)
+    call_command(
+        "convert_poles_csv",
+        SHARED_DATA / "ptce_poles.csv",
+        converted,
+        identifiers=REAL_CSV.parent / "identifiers.csv",
+        verbosity=0,
+    )
     assert converted.read_bytes() == REAL_CSV.read_bytes(), "make fixtures"
 
 
@@ -58,3 +64,43 @@ def test_every_real_row_arrives_and_a_second_import_changes_nothing():
 def test_the_shared_file_imports_through_the_legacy_header_as_the_fixtures_do():
     poles_import_csv(path=SHARED_DATA / "ptce_poles.csv")
     assert not poles_import_csv(path=REAL_CSV).has_changes
+
+
+def renamed_rows() -> list[dict]:
+    kept = file_rows(REAL_CSV.parent / "identifiers.csv")
+    return [row for row in file_rows(REAL_CSV) if row["nom"] in {k["nom"] for k in kept}]
+
+
+def test_every_kept_identifier_names_a_row_of_the_fixtures():
+    kept = file_rows(REAL_CSV.parent / "identifiers.csv")
+    by_name = {row["nom"]: row["identifiant"] for row in file_rows(REAL_CSV)}
+    assert kept and all(by_name[row["nom"]] == row["identifiant"] for row in kept)
+
+
+@pytest.mark.django_db
+def test_a_renamed_pole_keeps_its_address_in_a_fresh_database(client):
+    poles_import_csv(path=REAL_CSV)
+    for row in renamed_rows():
+        response = client.get(f"/poles/{row['identifiant']}/")
+        assert response.status_code == 200
+        assert row["nom"] in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_database_seeded_before_a_rename_renames_the_pole_instead_of_adding_one(tmp_path, client):
+    rows = file_rows(REAL_CSV)
+    renamed = {row["nom"] for row in renamed_rows()}
+    before = tmp_path / "before.csv"
+    with before.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "nom": "Ancien nom " + row["nom"]} if row["nom"] in renamed
+                            else row)  # fmt: skip
+    poles_import_csv(path=before)
+    count = Pole.objects.count()
+    report = poles_import_csv(path=REAL_CSV)
+    assert not report.created and Pole.objects.count() == count
+    for row in renamed_rows():
+        assert Pole.objects.get(slug=row["identifiant"]).name == row["nom"]
+        assert row["nom"] in client.get(f"/poles/{row['identifiant']}/").content.decode()
