@@ -569,9 +569,7 @@ class _Importer:
             changed = list(parsed.values)
         else:
             # A slug is a public address: editors may have changed it on purpose.
-            changed = [
-                f for f, v in parsed.values.items() if f != "slug" and getattr(pole, f) != v
-            ]
+            changed = [f for f, v in parsed.values.items() if f != "slug" and getattr(pole, f) != v]
         for name, value in parsed.values.items():
             if name == "slug" and not is_new:
                 continue

@@ -37,7 +37,8 @@ class Command(BaseCommand):
         unused = set(identifiers) - {row["nom"] for row in rows}
         if unused:
             raise CommandError(
-                "Identifiants gardés pour des pôles absents du fichier : " + ", ".join(sorted(unused))
+                "Identifiants gardés pour des pôles absents du fichier : "
+                + ", ".join(sorted(unused))
             )
         with Path(destination).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
