@@ -188,7 +188,7 @@ def main() -> None:
 
     count_writes = (
         f"from poles.models import Pole; p = Pole.objects.get(pk={pole_id}); "
-        "print(p.history.filter(history_change_reason__in=['publication', "
+        "print(p.changes.filter(reason__in=['publication', "
         "'dépublication']).count(), p.is_published)"
     )
     history = run([PYTHON, "manage.py", "shell", "-c", count_writes], env).split()

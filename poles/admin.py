@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,20 +15,33 @@ from poles.forms import PoleAdminForm
 from poles.models import (
     VERIFICATION_MONTHS,
     Approach,
+    ChangeSource,
     Commune,
     Department,
     Epci,
     Member,
     Membership,
     Pole,
+    PoleChange,
     Principle,
     Region,
     StateCall,
     Theme,
 )
+from poles.selectors import pole_fact_labels
+from poles.services import (
+    RELATIONS,
+    MemberEntry,
+    PoleConflict,
+    pole_create,
+    pole_update,
+    poles_mark_verified,
+    poles_set_published,
+)
 
-# Editors typing "ecossolies.fr" mean https (see poles.forms.https_formfield).
+# Editors typing "ecossolies.fr" mean https.
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+POLE_FIELDS = frozenset(f.name for f in Pole._meta.get_fields())
 
 
 class HardenedAdminMixin:
@@ -114,7 +128,10 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(Pole)
-class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
+class PoleAdmin(HardenedAdminMixin, admin.ModelAdmin):
+    """Every save goes through poles.services: one history entry, the territory rules, and no
+    silent undoing of a change made since the form was opened (its `based_on` version)."""
+
     form = PoleAdminForm
     inlines = [MembershipInline]
     list_display = [
@@ -212,6 +229,8 @@ class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
         ),
         ("Contact", {"fields": ["website", "contact_email"]}),
         ("Sources et suivi", {"fields": ["sources", "last_verified", "created_at", "updated_at"]}),
+        # `based_on` is a hidden input of change_form.html, outside any fieldset (no label).
+        ("Enregistrement", {"fields": ["change_reason"]}),
     ]
     formfield_overrides = {
         **URL_FIELD_OVERRIDES,
@@ -229,8 +248,6 @@ class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
         if db_field.name in self.autocomplete_fields:
             kwargs.pop("widget", None)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    object_history_template = "admin/poles/pole/object_history.html"
 
     class Media:
         js = ["js/admin_autocomplete_labels.js"]
@@ -250,49 +267,95 @@ class PoleAdmin(HardenedAdminMixin, SimpleHistoryAdmin):
     def member_count(self, pole: Pole) -> int:
         return pole._member_count
 
-    def _set_published(self, request: HttpRequest, queryset: QuerySet[Pole], value: bool) -> int:
-        changed = 0
-        # save() one by one so that each change lands in the pole's history.
-        for pole in queryset.filter(is_published=not value):
-            pole.is_published = value
-            pole._change_reason = "publication" if value else "dépublication"
-            pole.save(update_fields=["is_published", "updated_at"])
-            changed += 1
-        return changed
-
     @admin.action(description="Publier les pôles sélectionnés", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Pole]) -> None:
-        count = self._set_published(request, queryset, True)
+        count = poles_set_published(poles=queryset, published=True, user=request.user)
         self.message_user(request, f"{count} pôle(s) publié(s).", messages.SUCCESS)
 
     @admin.action(description="Marquer comme vérifiées aujourd'hui", permissions=["change"])
     def mark_verified(self, request: HttpRequest, queryset: QuerySet[Pole]) -> None:
-        today = timezone.localdate()
-        count = 0
-        for pole in queryset:  # one by one: each verification lands in the pole's history
-            pole.last_verified = today
-            pole._change_reason = "vérification"
-            pole.save(update_fields=["last_verified", "updated_at"])
-            count += 1
+        count = poles_mark_verified(poles=queryset, user=request.user, on=timezone.localdate())
         self.message_user(request, f"{count} fiche(s) marquée(s) comme vérifiée(s).")
 
     @admin.action(description="Dépublier les pôles sélectionnés", permissions=["change"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Pole]) -> None:
-        count = self._set_published(request, queryset, False)
+        count = poles_set_published(poles=queryset, published=False, user=request.user)
         self.message_user(request, f"{count} pôle(s) dépublié(s).", messages.SUCCESS)
 
+    # -- saving through the service ------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change) -> None:
+        pass  # written with its relations and members in save_related, in one call
+
+    def save_formset(self, request, form, formset, change) -> None:
+        pass  # members are written by the service (save_related)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        pole: Pole = form.instance
+        relations = {name: form.cleaned_data[name] for name in RELATIONS
+                     if name in form.changed_data}  # fmt: skip
+        values = {name: form.cleaned_data[name] for name in form.changed_data
+                  if name not in relations and name in POLE_FIELDS}  # fmt: skip
+        members = None
+        for formset in formsets:
+            if formset.model is Membership and formset.has_changed():
+                members = [
+                    MemberEntry(
+                        member=f.cleaned_data["member"],
+                        role=f.cleaned_data.get("role") or "",
+                        since_year=f.cleaned_data.get("since_year"),
+                    )
+                    for f in formset.forms
+                    if f.cleaned_data.get("member") and not f.cleaned_data.get("DELETE")
+                ]
+        common = dict(source=ChangeSource.EDITOR, user=request.user,
+                      reason=form.cleaned_data.get("change_reason", ""))  # fmt: skip
+        try:
+            if change:
+                result = pole_update(pole=pole, values=values, relations=relations,
+                                     members=members, replace_members=True,
+                                     based_on=form.cleaned_data.get("based_on"),
+                                     **common)  # fmt: skip
+            else:
+                result = pole_create(values=values, relations=relations, members=members,
+                                     **common)  # fmt: skip
+        except PoleConflict:
+            # The fields were checked by the form; only members are left to conflict.
+            result = pole_update(pole=pole, values=values, relations=relations,
+                                 based_on=form.cleaned_data.get("based_on"), **common)
+            self.message_user(
+                request,
+                "Les membres de ce pôle ont été modifiés par ailleurs depuis l'ouverture du "
+                "formulaire : vos changements de membres n'ont pas été enregistrés. Vérifiez-les.",
+                messages.WARNING,
+            )
+        # Django logs and redirects with the form's instance: it is now the saved pole.
+        pole.pk = result.pole.pk
+        pole._state.adding = False
+
+    def construct_change_message(self, request, form, formsets, add):
+        # The inline formsets are not saved by Django here (see save_related).
+        return super().construct_change_message(request, form, [], add)
+
     def history_view(self, request, object_id, extra_context=None):
-        # Membership changes are recorded on their own table: show them with the pole's history.
-        pole = self.get_object(request, unquote(object_id))
-        if pole is None:  # not a pole: the admin says so
-            return super().history_view(request, object_id, extra_context=extra_context)
-        membership_history = (
-            Membership.history.filter(pole_id=pole.pk)
-            .select_related("history_user", "member")
-            .order_by("-history_date")
-        )
-        extra_context = {**(extra_context or {}), "membership_history": membership_history}
-        return super().history_view(request, object_id, extra_context=extra_context)
+        """The pole's history of record (poles.services): each save with who, why, from where
+        and each fact before → after."""
+        is_key = self._is_key(Pole, object_id)
+        pole = self.get_object(request, unquote(object_id)) if is_key else None
+        if pole is None or not self.has_view_or_change_permission(request, pole):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        changes = PoleChange.objects.filter(pole=pole).select_related("user")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Historique : {pole}",
+            "subtitle": None,
+            "object": pole,
+            "opts": self.opts,
+            "changes": changes,
+            "labels": pole_fact_labels(),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/poles/pole/object_history.html", context)
 
 
 @admin.register(Member)

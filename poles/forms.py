@@ -7,10 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from poles.filters import PoleFilter
 from poles.models import LocationPrecision, Pole
+from poles.services import pole_conflicts, pole_latest_change_id, proposed_facts
+
+POLE_FIELDS = frozenset(f.name for f in Pole._meta.get_fields())
 
 
 def https_formfield(db_field, **kwargs):
-    """Editors typing "ecossolies.fr" mean https (Django 6's default, opted into now)."""
+    """Editors typing "ecossolies.fr" mean https (Django 6's default, opted into now): the
+    admin form's own fields are built when this module loads, before the admin's overrides."""
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
@@ -66,6 +70,16 @@ class AdminLoginForm(AdminAuthenticationForm):
 
 
 class PoleAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Motif de la modification",
+        required=False,
+        max_length=500,
+        help_text="Facultatif : gardé dans l'historique, visible des éditeurs seulement.",
+    )
+    # The latest history entry when the form was opened: a save never undoes a change made
+    # since that the editor did not see (poles.services).
+    based_on = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+
     class Meta:
         model = Pole
         exclude: list[str] = []
@@ -83,6 +97,30 @@ class PoleAdminForm(forms.ModelForm):
             "sources": forms.Textarea(attrs={"rows": 4}),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["based_on"].initial = pole_latest_change_id(pole=self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        based_on = cleaned.get("based_on")
+        if self.instance.pk is None or based_on is None:
+            return cleaned
+        changed = {name: cleaned[name] for name in self.changed_data
+                   if name in cleaned and name in POLE_FIELDS}  # fmt: skip
+        conflicts, _untouched = pole_conflicts(
+            pole=Pole.objects.get(pk=self.instance.pk),
+            based_on=based_on,
+            proposed=proposed_facts(changed),
+        )
+        for name in conflicts:
+            self.add_error(
+                name,
+                "Ce champ a été modifié par ailleurs depuis l'ouverture du formulaire "
+                "(voir l'historique) : rechargez la fiche pour partir de sa valeur actuelle.",
+            )
+        return cleaned
 
     def clean_sources(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["sources"].splitlines()]

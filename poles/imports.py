@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -27,13 +27,13 @@ from poles.models import (
     Answer,
     Approach,
     ApproachAxis,
+    ChangeSource,
     Commune,
     Department,
     Epci,
     LocationPrecision,
     Member,
     MemberCategory,
-    Membership,
     MembershipRole,
     Pole,
     Region,
@@ -41,6 +41,15 @@ from poles.models import (
     Theme,
 )
 from poles.schema import field_for, field_names, schema_fields
+from poles.services import (
+    MEMBERS,
+    Fact,
+    MemberEntry,
+    fact,
+    pole_create,
+    pole_facts,
+    pole_update,
+)
 
 MAX_REPORTED_ERRORS = 50
 # The territory of action: place kind -> the pole's relation, its model and code field.
@@ -109,6 +118,10 @@ class ImportReport:
     members_created: int = 0
     members_updated: int = 0
     memberships_created: int = 0
+    # Facts an editor (or the pole) changed that the file changed too: the editor's value kept.
+    conflicts: list[str] = field(default_factory=list)
+    # Facts changed since the last import that the file did not change: kept, not counted.
+    kept: int = 0
 
     @property
     def has_changes(self) -> bool:
@@ -130,17 +143,31 @@ class SourceFile:
     columns: dict[str, str]
 
 
-def poles_import_csv(*, path: str | Path, dry_run: bool = False, reason: str = "") -> ImportReport:
+def poles_import_csv(
+    *, path: str | Path, dry_run: bool = False, reason: str = "", force: bool = False
+) -> ImportReport:
     """Create or update poles, members and their links from a CSV file of the data schema.
 
     All or nothing: any error refuses the whole file (PoleImportError lists every error with its
     line and column). A blank cell (or "inconnu") means the sources are silent: it never erases
-    a known value. Any other cell is the file's statement and replaces the value (for a list, the
-    whole list of that kind). Members are added to poles, never removed: the file names members,
-    it is not a register. `dry_run` computes the same report and writes nothing.
+    a known value. Any other cell is the file's statement (for a list, the whole list of that
+    kind). Members are added to poles, never removed: the file names members, it is not a
+    register. Every write goes through poles.services (one history entry per pole).
+
+    Editorial work is kept: each pole remembers the file's values at its last import. A fact the
+    file did not change since is left as it is now (an editor or the pole may have changed it);
+    a fact the file changed is written, unless it was changed since the last import too: then
+    the current value is kept and the conflict listed in the report. `force` writes the file's
+    value in every case. `dry_run` computes the same report and writes nothing.
     """
     source = read_csv(Path(path))
-    importer = _Importer(source, reason=reason or f"import {Path(path).name}", dry_run=dry_run)
+    importer = _Importer(
+        source,
+        file_name=Path(path).name,
+        reason=reason or f"import {Path(path).name}",
+        dry_run=dry_run,
+        force=force,
+    )
     try:
         with transaction.atomic():
             importer.run()
@@ -321,14 +348,18 @@ class _ParsedRow:
 
 
 class _Importer:
-    def __init__(self, source: SourceFile, *, reason: str, dry_run: bool):
+    def __init__(self, source: SourceFile, *, file_name: str, reason: str, dry_run: bool,
+                 force: bool):  # fmt: skip
         self.source = source
+        self.file_name = file_name
         self.reason = reason
+        self.force = force
         self.report = ImportReport(dry_run=dry_run)
         self.errors: list[RowError] = []
         self.departments = {d.code: d for d in Department.objects.all()}
         self.departments_by_id = {d.pk: d for d in self.departments.values()}
         self.regions = {r.code: r for r in Region.objects.all()}
+        self.regions_by_id = {r.pk: r for r in self.regions.values()}
         self.approaches = {a.code: a for a in Approach.objects.all()}
         self.themes = {t.code: t for t in Theme.objects.all()}
         self.calls = {c.code: c for c in StateCall.objects.all()}
@@ -484,10 +515,10 @@ class _Importer:
                     f"le département {department.code} ({department.name}) n'est pas dans la "
                     f"région {region.code} ({region.name}).",
                 )
-            values["department_id"] = department.pk
-            values["region_id"] = department.region_id
+            values["department"] = department
+            values["region"] = self.regions_by_id[department.region_id]
         elif region is not None:
-            values["region_id"] = region.pk
+            values["region"] = region
 
     def parse_location(self, line: int, row: dict[str, str], values: dict) -> None:
         latitude, longitude = row["latitude"], row["longitude"]
@@ -561,97 +592,162 @@ class _Importer:
             or Pole.objects.filter(name__folded=fold(values["name"])).first()
         )
 
-    def build(self, parsed: _ParsedRow) -> tuple[Pole, bool, list[str]]:
+    def build(self, parsed: _ParsedRow) -> Pole | None:
+        """The pole the row describes (None: a new one), after checking the row against the
+        model's rules on an unsaved copy (the file is refused before anything is written)."""
         pole = self.find_pole(parsed.values)
-        is_new = pole is None
-        if is_new:
-            pole = Pole(is_published=True)
-            changed = list(parsed.values)
-        else:
-            # A slug is a public address: editors may have changed it on purpose.
-            changed = [f for f, v in parsed.values.items() if f != "slug" and getattr(pole, f) != v]
+        probe = Pole(is_published=True) if pole is None else Pole.objects.get(pk=pole.pk)
         for name, value in parsed.values.items():
-            if name == "slug" and not is_new:
-                continue
-            setattr(pole, name, value)
-        if (
-            "department_id" not in parsed.values
-            and "region_id" in parsed.values
-            and (pole.department_id and pole.department.region_id != pole.region_id)
-        ):
-            pole.department = None  # the file moves the pole to another region
-            changed.append("department_id")
+            if name != "slug" or pole is None:
+                setattr(probe, name, value)
         try:
-            pole.full_clean(validate_unique=True, validate_constraints=True)
+            probe.full_clean(validate_unique=True, validate_constraints=True)
         except ValidationError as error:
             for model_field, messages in error.message_dict.items():
-                column = _column_of(model_field)
                 for message in messages:
-                    self.error(parsed.line, column, message)
+                    self.error(parsed.line, _column_of(model_field), message)
             raise _RowInvalid from error
-        return pole, is_new, changed
+        return pole
+
+    def stated(self, parsed: _ParsedRow, row: dict[str, str]) -> dict[str, tuple[Fact, object]]:
+        """What the file says of each fact it is not silent on: key -> (fact, value to write)."""
+        stated: dict[str, tuple[Fact, object]] = {
+            name: (fact(value), value) for name, value in parsed.values.items() if name != "slug"
+        }
+        for axis, items in ((ApproachAxis.IMPULSE, parsed.impulse),
+                            (ApproachAxis.ECONOMIC_DYNAMIC, parsed.dynamic)):  # fmt: skip
+            if items is not None:
+                stated[f"approaches:{axis}"] = (fact(items), items)
+        for name, items in (("themes", parsed.themes), ("recognitions", parsed.recognitions)):
+            if items is not None:
+                stated[name] = (fact(items), items)
+        if parsed.action is not None:
+            keys = sorted(f"{kind}:{fact(item)}" for kind, items in parsed.action.items()
+                          for item in items)  # fmt: skip
+            stated["action"] = (keys, parsed.action)
+        if parsed.members:
+            stated[MEMBERS] = (sorted(fold(name) for name, _ in parsed.members), parsed.members)
+        return stated
+
+    def current(self, pole: Pole) -> dict[str, Fact]:
+        """The pole's facts under the keys of `stated`."""
+        facts = pole_facts(pole)
+        axes = {a.code: a.axis for a in self.approaches.values()}
+        for axis in (ApproachAxis.IMPULSE, ApproachAxis.ECONOMIC_DYNAMIC):
+            facts[f"approaches:{axis}"] = [c for c in facts["approaches"] if axes[c] == axis]
+        facts["action"] = sorted(
+            f"{kind}:{code}" for kind, manager in ACTION_MANAGERS.items() for code in facts[manager]
+        )
+        facts[MEMBERS] = sorted(fold(entry.rsplit(" (", 1)[0]) for entry in facts[MEMBERS])
+        return facts
+
+    def merge(self, pole: Pole, stated: dict) -> dict[str, object]:
+        """The stated facts to write: those the file changed since the last import, unless the
+        pole changed them too (then kept, and reported) — or all that differ, with --force."""
+        baseline, now = pole.imported_values, self.current(pole)
+        wanted = {}
+        for key, (file_fact, value) in stated.items():
+            if key == MEMBERS:
+                # Members are added, never removed: each one named anew is added, one that
+                # was named before and is not there any more was removed on purpose.
+                before = set(baseline.get(key, []))
+                new = [(n, c) for n, c in value if fold(n) not in now[key]
+                       and (self.force or fold(n) not in before)]  # fmt: skip
+                if new:
+                    wanted[key] = new
+                continue
+            current = now.get(key)
+            if file_fact == current:
+                continue
+            if self.force:
+                wanted[key] = value
+            elif key in baseline and baseline[key] == file_fact:
+                self.report.kept += 1  # the file did not change it: someone else did
+            elif current == baseline.get(key) or current in _blank(key):
+                wanted[key] = value
+            else:
+                self.report.conflicts.append(
+                    f"{pole.name} — {key} : gardé la valeur de l'éditeur « {_short(current)} » "
+                    f"(fichier : « {_short(file_fact)} »)"
+                )
+        return wanted
 
     def write(self, parsed: _ParsedRow, row: dict[str, str]) -> None:
         try:
-            pole, is_new, changed = self.build(parsed)
+            pole = self.build(parsed)
         except _RowInvalid:
             return
-        pole._change_reason = self.reason
-        if changed:
-            pole.save()
-        m2m_changed = False
-        for manager_name, items, axis in (
-            ("approaches", parsed.impulse, ApproachAxis.IMPULSE),
-            ("approaches", parsed.dynamic, ApproachAxis.ECONOMIC_DYNAMIC),
-            ("themes", parsed.themes, None),
-            ("recognitions", parsed.recognitions, None),
-        ):
-            if items is None:
-                continue
-            manager = getattr(pole, manager_name)
-            current = set(manager.all())
-            kept = {item for item in current if axis is not None and item.axis != axis}
-            wanted = kept | set(items)
-            if wanted != current:
-                manager.set(wanted)
-                m2m_changed = True
-        if parsed.action is not None:
-            for kind, items in parsed.action.items():
-                manager = getattr(pole, ACTION_MANAGERS[kind])
-                if set(manager.all()) != set(items):
-                    manager.set(items)
-                    m2m_changed = True
-        members_changed = self.write_members(pole, parsed.members, row["structure_porteuse"])
-        if is_new:
-            self.report.created.append(pole.name)
-        elif changed or m2m_changed or members_changed:
-            self.report.updated.append(pole.name)
+        stated = self.stated(parsed, row)
+        baseline = {key: file_fact for key, (file_fact, _) in stated.items()}
+        wanted = (
+            {key: value for key, (_, value) in stated.items()} | {"slug": parsed.values["slug"]}
+            if pole is None
+            else self.merge(pole, stated)
+        )
+        values = {k: v for k, v in wanted.items() if k in parsed.values}
+        relations: dict[str, list] = {}
+        for axis in (ApproachAxis.IMPULSE, ApproachAxis.ECONOMIC_DYNAMIC):
+            if f"approaches:{axis}" in wanted:
+                kept = relations.get("approaches") or (
+                    [a for a in pole.approaches.all() if a.axis != axis] if pole else []
+                )
+                relations["approaches"] = [a for a in kept if a.axis != axis] + list(
+                    wanted[f"approaches:{axis}"]
+                )
+        for name in ("themes", "recognitions"):
+            if name in wanted:
+                relations[name] = wanted[name]
+        if "action" in wanted:
+            for kind, items in wanted["action"].items():
+                relations[ACTION_MANAGERS[kind]] = items
+        carrier = fold(row["structure_porteuse"])
+        members = [
+            # The only role the file tells: the member that is the carrier itself.
+            MemberEntry(name=name, category=category, update_category=True,
+                        role=MembershipRole.CARRIER if fold(name) == carrier else None)
+            for name, category in wanted.get(MEMBERS, [])
+        ]  # fmt: skip
+        # Categories are the file's to say, for members already linked too.
+        self.update_categories(parsed.members)
+        common = dict(source=ChangeSource.IMPORT, source_label=self.file_name,
+                      reason=self.reason, imported=baseline)  # fmt: skip
+        if pole is None:
+            result = pole_create(values=values | {"is_published": True}, relations=relations,
+                                 members=members, **common)  # fmt: skip
         else:
-            self.report.unchanged.append(pole.name)
+            result = pole_update(pole=pole, values=values, relations=relations,
+                                 members=members or None, **common)  # fmt: skip
+        self.report.members_created += result.members_created
+        self.report.members_updated += result.members_updated
+        self.report.memberships_created += result.memberships_created
+        if pole is None:
+            self.report.created.append(result.pole.name)
+        elif result.change is not None:
+            self.report.updated.append(result.pole.name)
+        else:
+            self.report.unchanged.append(result.pole.name)
 
-    def write_members(self, pole: Pole, members: list[tuple[str, str]], carrier: str) -> bool:
-        changed = False
+    def update_categories(self, members: list[tuple[str, str]]) -> None:
         for name, category in members:
-            member = Member.objects.filter(name__folded=fold(name)).first()
-            if member is None:
-                member = Member(name=name, category=category)
-                member._change_reason = self.reason
-                member.save()
-                self.report.members_created += 1
-            elif member.category != category:
-                member.category = category
-                member._change_reason = self.reason
-                member.save()
-                self.report.members_updated += 1
-            if not Membership.objects.filter(pole=pole, member=member).exists():
-                # The only role the file tells: the member that is the carrier itself.
-                role = MembershipRole.CARRIER if fold(name) == fold(carrier) else ""
-                membership = Membership(pole=pole, member=member, role=role)
-                membership._change_reason = self.reason
-                membership.save()
-                self.report.memberships_created += 1
-                changed = True
-        return changed
+            updated = (
+                Member.objects.filter(name__folded=fold(name))
+                .exclude(category=category)
+                .update(category=category)
+            )
+            self.report.members_updated += updated
+
+
+def _blank(key: str) -> list[Fact]:
+    """The values of a fact nobody stated: empty, or the field's default ("inconnu")."""
+    blank: list[Fact] = [None, "", []]
+    with contextlib.suppress(FieldDoesNotExist):
+        blank.append(fact(Pole._meta.get_field(key).get_default()))
+    return blank
+
+
+def _short(value: Fact) -> str:
+    text = " ; ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 # Fields copied as they are into a text field of the pole.
@@ -665,9 +761,8 @@ PLAIN_TEXT_FIELDS = frozenset(
 
 
 def _column_of(model_field: str) -> str | None:
-    target = {"department_id": "department", "region_id": "region"}.get(model_field, model_field)
     with contextlib.suppress(KeyError):
-        return field_for(target).name
+        return field_for(model_field).name
     return None
 
 

@@ -394,18 +394,10 @@ class Pole(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
-    history = HistoricalRecords(
-        verbose_name="historique du pôle",
-        m2m_fields=[
-            approaches,
-            principles,
-            themes,
-            recognitions,
-            action_communes,
-            action_epcis,
-            action_departments,
-            action_regions,
-        ],
+    # The file's values at the last import (poles.imports): a re-import changes a fact only
+    # where the file changed it, never what an editor or the pole changed since.
+    imported_values = models.JSONField(
+        "valeurs du dernier import", default=dict, blank=True, editable=False
     )
 
     objects = PoleQuerySet.as_manager()
@@ -502,9 +494,6 @@ class Pole(models.Model):
                 "Sans point sur la carte, la précision est « non localisé »."
             )
         self._clean_commune(errors)
-        if self.department_id is not None:
-            # The region follows the department: one source of truth for the territory.
-            self.region_id = self.department.region_id
         if self.charter_year is not None and self.charter_status != CharterStatus.YES:
             errors.setdefault("charter_year", []).append(
                 "Une année de signature suppose un pôle signataire de la charte."
@@ -517,8 +506,8 @@ class Pole(models.Model):
             raise ValidationError(errors)
 
     def _clean_commune(self, errors: dict[str, list[str]]) -> None:
-        """The commune's code against the official list (when loaded): its name and department
-        follow from it."""
+        """The commune's code against the official list (when loaded). Its name and department
+        follow from it: poles.services writes them."""
         if not self.commune_insee:
             return
         official = Commune.objects.filter(code=self.commune_insee).first()
@@ -532,9 +521,6 @@ class Pole(models.Model):
             errors.setdefault("department", []).append(
                 f"La commune {official.code} ({official.name}) n'est pas dans ce département."
             )
-            return
-        self.commune = official.name
-        self.department_id = official.department_id
 
     def action_territories(self) -> list:
         """The places the pole acts on, broadest first (for its page)."""
@@ -653,8 +639,6 @@ class Membership(models.Model):
         validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)],
     )
 
-    history = HistoricalRecords(verbose_name="historique des adhésions")
-
     class Meta:
         verbose_name = "adhésion"
         ordering = ["member__name"]
@@ -673,6 +657,77 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.pole}"
+
+
+# --- History of the public facts ------------------------------------------------------------
+
+
+class ChangeSource(models.TextChoices):
+    """Where a change to a pole comes from (shown on its public history)."""
+
+    IMPORT = "import", _("import d'un fichier")
+    EDITOR = "editeur", _("l'équipe de l'annuaire")
+    PROPOSAL = "proposition", _("une proposition acceptée")
+    POLE = "pole", _("le pôle lui-même")
+
+
+class PoleChange(models.Model):
+    """One write to a pole (poles.services): who, why, from where, and each fact before → after.
+
+    `user` and `reason` are for the editors; the public history shows the date, the source and
+    the changes of public facts only.
+    """
+
+    pole = models.ForeignKey(
+        Pole, on_delete=models.CASCADE, related_name="changes", verbose_name="pôle"
+    )
+    created_at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+    )
+    source = models.CharField("origine", max_length=20, choices=ChangeSource.choices)
+    source_label = models.CharField(
+        "précision sur l'origine", max_length=200, blank=True, help_text="Fichier, proposition…"
+    )
+    reason = models.CharField("motif", max_length=500, blank=True)
+    is_creation = models.BooleanField("création", default=False)
+    # [{"field": name, "before": value, "after": value}], values as poles.services.pole_facts.
+    changes = models.JSONField("modifications", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "modification d'un pôle"
+        verbose_name_plural = "modifications des pôles"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["pole", "-created_at"], name="polechange_pole_date")]
+
+    def __str__(self) -> str:
+        return f"{self.pole} — {self.created_at:%Y-%m-%d %H:%M} ({self.get_source_display()})"
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [change["field"] for change in self.changes]
+
+
+class PoleFormerSlug(models.Model):
+    """A former address of a pole: /poles/<slug>/ redirects to its current page."""
+
+    slug = models.SlugField("ancien identifiant d'URL", max_length=200, unique=True)
+    pole = models.ForeignKey(
+        Pole, on_delete=models.CASCADE, related_name="former_slugs", verbose_name="pôle"
+    )
+    created_at = models.DateTimeField("date", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ancienne adresse d'un pôle"
+        verbose_name_plural = "anciennes adresses des pôles"
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.pole.slug}"
 
 
 # --- Cache validation ------------------------------------------------------------------------

@@ -5,11 +5,32 @@ Each selector runs a fixed number of queries, whatever the number of poles.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from poles.caching import cached_value
 from poles.filters import PoleFilter
-from poles.models import Commune, LocationPrecision, Membership, Pole, Region
+from poles.models import (
+    Approach,
+    ChangeSource,
+    Commune,
+    Department,
+    Epci,
+    LocationPrecision,
+    Membership,
+    Pole,
+    PoleChange,
+    PoleFormerSlug,
+    Principle,
+    Region,
+    StateCall,
+    Theme,
+)
+from poles.reference_labels import reference_choices
+from poles.services import MEMBERS, RELATIONS, Fact, tracked_fields
 from poles.territories.selectors import poles_nearest
 
 
@@ -43,6 +64,15 @@ def pole_get_published(*, slug: str) -> Pole | None:
             ),
         )
         .filter(slug=slug)
+        .first()
+    )
+
+
+def pole_former_address(*, slug: str) -> str | None:
+    """The current slug of the published pole that `slug` used to name."""
+    return (
+        PoleFormerSlug.objects.filter(slug=slug, pole__is_published=True)
+        .values_list("pole__slug", flat=True)
         .first()
     )
 
@@ -141,3 +171,115 @@ def region_list_with_counts() -> QuerySet[Region]:
 
 def directory_last_updated():
     return Pole.objects.published().aggregate(last=Max("updated_at"))["last"]
+
+
+# --- History -----------------------------------------------------------------------------------
+
+# Recorded facts that are not public: the contact address (personal data, for the editors) and
+# the publication state (the public history is of published poles).
+PRIVATE_FACTS = frozenset({"contact_email", "is_published"})
+
+
+@dataclass(frozen=True)
+class FactChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    date: datetime.datetime
+    source: str
+    is_creation: bool
+    changes: list[FactChange]
+
+
+def pole_fact_labels() -> dict[str, str]:
+    """Each recorded fact's name as people read it."""
+    labels = {f.name: str(f.verbose_name) for f in tracked_fields()}
+    labels.update({name: str(Pole._meta.get_field(name).verbose_name) for name in RELATIONS})
+    labels[MEMBERS] = _("membres")
+    return labels
+
+
+class _FactDisplay:
+    """Facts (codes, ISO dates, booleans) as words: reference rows are read once per page."""
+
+    def __init__(self, facts: set[tuple[str, str]]):
+        wanted = {name for name, _ in facts}
+        self.names: dict[str, dict[str, str]] = {}
+        references = {
+            "approaches": Approach.objects.all(), "themes": Theme.objects.all(),
+            "recognitions": StateCall.objects.all(), "principles": Principle.objects.all(),
+        }  # fmt: skip
+        for name, queryset in references.items():
+            if name in wanted:
+                self.names[name] = dict(reference_choices(queryset))
+        places = {
+            ("region", "action_regions"): Region.objects.values_list("code", "name"),
+            ("department", "action_departments"): Department.objects.values_list("code", "name"),
+        }
+        for names, rows in places.items():
+            if wanted & set(names):
+                self.names.update({key: dict(rows) for key in names})
+        for name, model, key in (("action_epcis", Epci, "siren"),
+                                 ("action_communes", Commune, "code")):  # fmt: skip
+            codes = {code for fact_name, code in facts if fact_name == name}
+            if codes:
+                rows = model.objects.filter(**{f"{key}__in": codes}).values_list(key, "name")
+                self.names[name] = dict(rows)
+        self.choices = {
+            f.name: {str(k): str(v) for k, v in f.flatchoices}
+            for f in tracked_fields()
+            if f.choices
+        }
+
+    def show(self, name: str, value: Fact) -> str:
+        if value in (None, "", []):
+            return "—"
+        if isinstance(value, bool):
+            return _("oui") if value else _("non")
+        if isinstance(value, list):
+            names = self.names.get(name, {})
+            return " ; ".join(names.get(item, item) for item in value)
+        if name in self.choices:
+            return self.choices[name].get(str(value), str(value))
+        return self.names.get(name, {}).get(value, str(value))
+
+
+def _source_text(change: PoleChange) -> str:
+    if change.source == ChangeSource.IMPORT and change.source_label:
+        return _("import du fichier %(file)s") % {"file": change.source_label}
+    return str(change.get_source_display())
+
+
+def pole_public_history(*, pole: Pole, limit: int = 200) -> list[HistoryEntry]:
+    """The dated changes of a pole's public facts, newest first: where each came from, never
+    who (no account name, no personal data)."""
+    changes = list(pole.changes.order_by("-created_at", "-pk")[:limit])
+    facts = {
+        (item["field"], code)
+        for change in changes
+        for item in change.changes
+        for value in (item["before"], item["after"])
+        for code in (value if isinstance(value, list) else [value])
+        if isinstance(code, str)
+    }
+    display = _FactDisplay(facts)
+    labels = pole_fact_labels()
+    entries = []
+    for change in changes:
+        rows = [
+            FactChange(
+                labels.get(item["field"], item["field"]),
+                display.show(item["field"], item["before"]),
+                display.show(item["field"], item["after"]),
+            )
+            for item in change.changes
+            if item["field"] not in PRIVATE_FACTS and item["field"] in labels
+        ]
+        if rows or change.is_creation:
+            entries.append(HistoryEntry(change.created_at, _source_text(change),
+                                        change.is_creation, rows))  # fmt: skip
+    return entries

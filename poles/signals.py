@@ -1,7 +1,8 @@
 """Every write to the directory's data bumps the DirectoryVersion, which invalidates caches.
 
-Signals here carry no domain logic: they only keep caches honest, whatever wrote the data
-(the admin, the importer, a shell session).
+Writes to a pole go through poles.services, which bumps the version itself; these signals carry
+no domain logic and only keep caches honest for what bypasses it (a shell session, reference
+data edited in the admin). Bumps are deduplicated per transaction.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -19,12 +20,18 @@ WATCHED_MODELS = (
     models.Principle,
     models.Theme,
     models.StateCall,
+    models.Commune,
+    models.Epci,
 )
 WATCHED_RELATIONS = (
     models.Pole.approaches.through,
     models.Pole.principles.through,
     models.Pole.themes.through,
     models.Pole.recognitions.through,
+    models.Pole.action_communes.through,
+    models.Pole.action_epcis.through,
+    models.Pole.action_departments.through,
+    models.Pole.action_regions.through,
 )
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("carte/integree/", views.map_embed, name="map_embed"),
     path("integrer/", views.embed_builder, name="embed_builder"),
     path("poles/<slug:slug>/", views.pole_detail, name="detail"),
+    path("poles/<slug:slug>/historique/", views.pole_history, name="history"),
     path(
         "poles/<slug:slug>/proposer/",
         contributions.proposal_form,

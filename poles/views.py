@@ -51,8 +51,10 @@ from poles.selectors import (
     directory_last_updated,
     directory_summary,
     pole_filter_published,
+    pole_former_address,
     pole_get_published,
     pole_map_features,
+    pole_public_history,
     pole_nearby,
     region_list_with_counts,
 )
@@ -230,10 +232,18 @@ def pole_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _published_or_moved(slug: str, *, view: str) -> HttpResponse | None:
+    """A 301 to the pole's current address when `slug` is a former one, else a 404."""
+    moved = pole_former_address(slug=slug)
+    if moved is None:
+        raise Http404(_("Aucun pôle publié ne porte cette adresse."))
+    return redirect(view, slug=moved, permanent=True)
+
+
 def _pole_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
     pole = pole_get_published(slug=slug)
     if pole is None:
-        raise Http404(_("Aucun pôle publié ne porte cette adresse."))
+        return _published_or_moved(slug, view="poles:detail")
     memberships_by_category: dict[str, list] = {}
     for membership in pole.memberships.all():
         label = membership.member.get_category_display()
@@ -246,6 +256,25 @@ def _pole_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
         "json_ld": pole_json_ld(pole, url=request.build_absolute_uri(pole.get_absolute_url())),
     }
     return render(request, "poles/pole_detail.html", context)
+
+
+@read_only
+def pole_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Where each public fact of a pole comes from: its dated changes and their sources."""
+    return cached_page(
+        request,
+        namespace="pole-history",
+        key=page_key(request, slug),
+        render=lambda: _pole_history_page(request, slug),
+    )
+
+
+def _pole_history_page(request: HttpRequest, slug: str) -> HttpResponse:
+    pole = Pole.objects.published().filter(slug=slug).first()
+    if pole is None:
+        return _published_or_moved(slug, view="poles:history")
+    context = {"pole": pole, "entries": pole_public_history(pole=pole)}
+    return render(request, "poles/pole_history.html", context)
 
 
 @read_only

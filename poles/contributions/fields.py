@@ -1,21 +1,22 @@
 """The public facts of a pole that visitors may propose, each described once.
 
 A field knows how to read its value from a pole (as plain JSON, for the snapshot kept with a
-proposal and for the moderation diff), how to show it, how to write it to the pole when an editor
-accepts it, and which form field asks for it. Validation is the model's own (full_clean) and the
-importer's member rules: no second copy of the rules here.
+proposal and for the moderation diff), how to show it, what it asks of the pole's write service
+when an editor accepts it (`collect`, into a PoleEdit), and which form field asks for it.
+Validation and the territory rules are the service's (poles.services) and the importer's member
+rules: no second copy of the rules here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from poles.db_functions import fold
 from poles.imports import parse_member_entries
 from poles.models import (
     COMMON_PLACE_ANSWERS,
@@ -24,15 +25,23 @@ from poles.models import (
     ApproachAxis,
     CharterStatus,
     Department,
-    Member,
-    Membership,
     Pole,
     Stage,
     Theme,
 )
 from poles.reference_labels import reference_choices
+from poles.services import MemberEntry
 
 Value = Any  # str, int, None or a list of str: what JSON holds
+
+
+@dataclass
+class PoleEdit:
+    """What accepted fields ask of poles.services.pole_update."""
+
+    values: dict[str, Any] = dataclass_field(default_factory=dict)
+    relations: dict[str, list] = dataclass_field(default_factory=dict)
+    members: list[MemberEntry] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,10 +49,8 @@ class ProposedField:
     name: str
     label: str
     read: Callable[[Pole], Value]
-    # Sets the value on an unsaved pole (scalar fields) ...
-    assign: Callable[[Pole, Value], None] | None = None
-    # ... or writes it once the pole is saved (relations).
-    write: Callable[[Pole, Value, str], None] | None = None
+    # Adds the accepted value to the edit of the pole (None: nothing to write).
+    collect: Callable[[PoleEdit, Pole, Value], None] | None = None
     display: Callable[[Value], str] = lambda value: _display(value)
     form_field: Callable[[], forms.Field] | None = None
 
@@ -60,10 +67,10 @@ def _attribute(name: str):
     def read(pole: Pole) -> Value:
         return getattr(pole, name)
 
-    def assign(pole: Pole, value: Value) -> None:
-        setattr(pole, name, value if value is not None else _empty(name))
+    def collect(edit: PoleEdit, pole: Pole, value: Value) -> None:
+        edit.values[name] = value if value is not None else _empty(name)
 
-    return read, assign
+    return read, collect
 
 
 def _empty(name: str):
@@ -71,10 +78,10 @@ def _empty(name: str):
 
 
 def _text(name: str, label: str, widget=None) -> ProposedField:
-    read, assign = _attribute(name)
+    read, collect = _attribute(name)
     model_field = Pole._meta.get_field(name)
     return ProposedField(
-        name, label, read, assign,
+        name, label, read, collect,
         form_field=lambda: forms.CharField(
             label=label, required=False, max_length=model_field.max_length or 2000,
             widget=widget, help_text=model_field.help_text,
@@ -83,19 +90,19 @@ def _text(name: str, label: str, widget=None) -> ProposedField:
 
 
 def _choice(name: str, label: str, choices, blank_label: str | None = None) -> ProposedField:
-    read, assign = _attribute(name)
+    read, collect = _attribute(name)
     options = ([("", blank_label)] if blank_label else []) + list(choices)
     return ProposedField(
-        name, label, read, assign,
+        name, label, read, collect,
         display=lambda value: dict(options).get(value, value) or "—",
         form_field=lambda: forms.ChoiceField(label=label, choices=options, required=False),
     )  # fmt: skip
 
 
 def _year(name: str, label: str) -> ProposedField:
-    read, assign = _attribute(name)
+    read, collect = _attribute(name)
     return ProposedField(
-        name, label, read, assign,
+        name, label, read, collect,
         form_field=lambda: forms.IntegerField(label=label, required=False),
     )  # fmt: skip
 
@@ -104,12 +111,16 @@ def _approaches(axis: str, label: str) -> ProposedField:
     def read(pole: Pole) -> Value:
         return sorted(a.code for a in pole.approaches.all() if a.axis == axis) if pole.pk else []
 
-    def write(pole: Pole, codes: Value, reason: str) -> None:
-        others = [a for a in pole.approaches.all() if a.axis != axis]
-        pole.approaches.set(others + list(Approach.objects.filter(axis=axis, code__in=codes)))
+    def collect(edit: PoleEdit, pole: Pole, codes: Value) -> None:
+        current = edit.relations.get("approaches")
+        if current is None:
+            current = list(pole.approaches.all()) if pole.pk else []
+        others = [a for a in current if a.axis != axis]
+        chosen = list(Approach.objects.filter(axis=axis, code__in=codes))
+        edit.relations["approaches"] = others + chosen
 
     return ProposedField(
-        f"approches_{axis}", label, read, write=write,
+        f"approches_{axis}", label, read, collect,
         form_field=lambda: forms.MultipleChoiceField(
             label=label, required=False, widget=forms.CheckboxSelectMultiple,
             choices=lambda: reference_choices(Approach.objects.filter(axis=axis)),
@@ -121,28 +132,26 @@ def _read_themes(pole: Pole) -> Value:
     return sorted(t.code for t in pole.themes.all()) if pole.pk else []
 
 
-def _write_themes(pole: Pole, codes: Value, reason: str) -> None:
-    pole.themes.set(Theme.objects.filter(code__in=codes))
+def _collect_themes(edit: PoleEdit, pole: Pole, codes: Value) -> None:
+    edit.relations["themes"] = list(Theme.objects.filter(code__in=codes))
 
 
 def _read_common_place(pole: Pole) -> Value:
     return COMMON_PLACE_ANSWERS[pole.has_common_place].value
 
 
-def _assign_common_place(pole: Pole, value: Value) -> None:
+def _collect_common_place(edit: PoleEdit, pole: Pole, value: Value) -> None:
     answers = {answer.value: boolean for boolean, answer in COMMON_PLACE_ANSWERS.items()}
-    pole.has_common_place = answers.get(value)
+    edit.values["has_common_place"] = answers.get(value)
 
 
 def _read_department(pole: Pole) -> Value:
     return pole.department.code if pole.department_id else ""
 
 
-def _assign_department(pole: Pole, code: Value) -> None:
-    department = Department.objects.filter(code=code).first() if code else None
-    pole.department = department
-    if department is not None:
-        pole.region_id = department.region_id
+def _collect_department(edit: PoleEdit, pole: Pole, code: Value) -> None:
+    # The region follows the department: the service's rule.
+    edit.values["department"] = Department.objects.filter(code=code).first() if code else None
 
 
 def _read_members(pole: Pole) -> Value:
@@ -153,34 +162,20 @@ def _read_members(pole: Pole) -> Value:
     )
 
 
-def _write_members(pole: Pole, entries: Value, reason: str) -> None:
+def _collect_members(edit: PoleEdit, pole: Pole, entries: Value) -> None:
     """The proposed list is the pole's list: members added, members no longer named removed."""
-    wanted = dict(parse_member_entries(entries).members)
-    wanted_keys = {fold(name): (name, category) for name, category in wanted.items()}
-    for membership in pole.memberships.select_related("member"):
-        if fold(membership.member.name) not in wanted_keys:
-            membership._change_reason = reason
-            membership.delete()
-    present = {fold(m.member.name) for m in pole.memberships.select_related("member")}
-    for key, (name, category) in wanted_keys.items():
-        if key in present:
-            continue
-        member = Member.objects.filter(name__folded=key).first()
-        if member is None:
-            member = Member(name=name, category=category)
-            member._change_reason = reason
-            member.save()
-        membership = Membership(pole=pole, member=member)
-        membership._change_reason = reason
-        membership.save()
+    edit.members = [
+        MemberEntry(name=name, category=category)
+        for name, category in parse_member_entries(entries).members
+    ]
 
 
 def _read_sources(pole: Pole) -> Value:
     return pole.source_urls
 
 
-def _assign_sources(pole: Pole, urls: Value) -> None:
-    pole.sources = "\n".join(urls or [])
+def _collect_sources(edit: PoleEdit, pole: Pole, urls: Value) -> None:
+    edit.values["sources"] = "\n".join(urls or [])
 
 
 class LinesField(forms.CharField):
@@ -202,7 +197,7 @@ PROPOSED_FIELDS: tuple[ProposedField, ...] = (
     _text("carrier_name", _("Structure porteuse")),
     _text("commune", _("Commune")),
     ProposedField(
-        "department", _("Département"), _read_department, _assign_department,
+        "department", _("Département"), _read_department, _collect_department,
         form_field=lambda: forms.ChoiceField(
             label=_("Département"), required=False,
             choices=lambda: [("", _("inconnu"))] + [
@@ -217,7 +212,7 @@ PROPOSED_FIELDS: tuple[ProposedField, ...] = (
     _approaches(ApproachAxis.ECONOMIC_DYNAMIC, _("Approche par la dynamique économique")),
     ProposedField(
         "has_common_place", _("Inscription dans un lieu commun"), _read_common_place,
-        _assign_common_place,
+        _collect_common_place,
         display=lambda value: dict(Answer.choices).get(value, value),
         form_field=lambda: forms.ChoiceField(
             label=_("Les membres partagent-ils des locaux (lieu commun) ?"), choices=Answer.choices,
@@ -225,7 +220,7 @@ PROPOSED_FIELDS: tuple[ProposedField, ...] = (
         ),
     ),
     ProposedField(
-        "themes", _("Thématiques"), _read_themes, write=_write_themes,
+        "themes", _("Thématiques"), _read_themes, _collect_themes,
         form_field=lambda: forms.MultipleChoiceField(
             label=_("Thématiques"), required=False, widget=forms.CheckboxSelectMultiple,
             choices=lambda: reference_choices(Theme.objects.all()),
@@ -235,7 +230,7 @@ PROPOSED_FIELDS: tuple[ProposedField, ...] = (
     _year("year_created", _("Année de création")),
     ProposedField(
         "members", _("Membres (un par ligne : « Nom (catégorie) »)"), _read_members,
-        write=_write_members,
+        _collect_members,
         form_field=lambda: LinesField(
             label=_("Membres"), required=False,
             help_text=_("Un membre par ligne, sous la forme « Nom (catégorie) », catégorie parmi "
@@ -244,7 +239,7 @@ PROPOSED_FIELDS: tuple[ProposedField, ...] = (
         ),
     ),
     ProposedField(
-        "sources", _("Sources"), _read_sources, _assign_sources,
+        "sources", _("Sources"), _read_sources, _collect_sources,
         form_field=lambda: LinesField(
             label=_("Sources"), required=False,
             help_text=_("Adresses web (http ou https) qui attestent ces informations, une par "

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
-from poles.contributions.fields import FIELDS_BY_NAME, PROPOSED_FIELDS, Value, pole_values
+from poles.contributions.fields import FIELDS_BY_NAME, PROPOSED_FIELDS, PoleEdit, Value, pole_values
 from poles.contributions.models import ContributorRelation, ProposalKind
 from poles.imports import parse_member_entries
 from poles.models import CharterStatus, Pole, Stage
@@ -199,10 +199,13 @@ class ProposalForm(forms.Form):
             pole = Pole.objects.get(pk=self.pole.pk)
         else:
             pole = Pole(slug=slugify(str(values.get("name", "")))[:200] or "sans-nom")
+        edit = PoleEdit()
         for name, value in values.items():
             field = FIELDS_BY_NAME[name]
-            if field.assign is not None:
-                field.assign(pole, value)
+            if field.collect is not None:
+                field.collect(edit, pole, value)
+        for name, value in edit.values.items():
+            setattr(pole, name, value)
         try:
             pole.full_clean(validate_unique=True, validate_constraints=True)
         except ValidationError as error:

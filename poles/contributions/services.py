@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from poles.contributions import emails
-from poles.contributions.fields import FIELDS_BY_NAME, Value, pole_values
+from poles.contributions.fields import FIELDS_BY_NAME, PoleEdit, Value, pole_values
 from poles.contributions.models import Proposal, ProposalStatus
-from poles.models import Pole
+from poles.models import ChangeSource, Pole
+from poles.services import pole_create, pole_update
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +88,9 @@ def proposal_diff(*, proposal: Proposal) -> list[DiffRow]:
 def proposal_accept(*, proposal: Proposal, fields: list[str] | None, editor) -> Pole:
     """Applies the chosen fields (None: all) to the pole, in one transaction.
 
-    The pole's history records the change with the proposal as its reason; accepting counts as a
-    verification. A missing PTCE becomes a pole, unpublished until an editor publishes it.
+    Written through poles.services in one call: one history entry with the proposal as its
+    source; accepting counts as a verification. A missing PTCE becomes a pole, unpublished until
+    an editor publishes it.
     """
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -97,21 +99,22 @@ def proposal_accept(*, proposal: Proposal, fields: list[str] | None, editor) -> 
         offered = list(proposal.proposed_values)
         chosen = offered if fields is None else [name for name in offered if name in fields]
         reason = f"proposition n°{proposal.pk} ({proposal.get_kind_display()})"
-        pole = proposal.pole if proposal.pole_id else _new_pole(proposal)
-        pole = Pole.objects.select_for_update().get(pk=pole.pk) if pole.pk else pole
+        pole = proposal.pole if proposal.pole_id else None
+        edit = PoleEdit(values={"last_verified": timezone.localdate()})
         for name in chosen:
             field = FIELDS_BY_NAME[name]
-            if field.assign is not None:
-                field.assign(pole, proposal.proposed_values[name])
-        pole.last_verified = timezone.localdate()
-        pole.full_clean(validate_unique=True, validate_constraints=True)
-        pole._change_reason = reason
-        pole._history_user = editor
-        pole.save()
-        for name in chosen:
-            field = FIELDS_BY_NAME[name]
-            if field.write is not None:
-                field.write(pole, proposal.proposed_values[name], reason)
+            if field.collect is not None:
+                field.collect(edit, pole or Pole(), proposal.proposed_values[name])
+        common = dict(relations=edit.relations, members=edit.members,
+                      source=ChangeSource.PROPOSAL, source_label=f"proposition n°{proposal.pk}",
+                      user=editor, reason=reason)  # fmt: skip
+        if pole is None:
+            values = {"slug": _new_slug(edit.values.get("name", "")), "is_published": False}
+            pole = pole_create(values=edit.values | values, **common).pole
+        else:
+            # The proposed list of members is the pole's whole list.
+            pole = pole_update(pole=pole, values=edit.values, replace_members=True,
+                               **common).pole  # fmt: skip
         complete = set(chosen) == set(offered)
         proposal.pole = pole
         proposal.status = ProposalStatus.ACCEPTED if complete else ProposalStatus.PARTLY_ACCEPTED
@@ -123,13 +126,12 @@ def proposal_accept(*, proposal: Proposal, fields: list[str] | None, editor) -> 
     return pole
 
 
-def _new_pole(proposal: Proposal) -> Pole:
-    name = str(proposal.proposed_values.get("name", "")).strip()
-    base = slugify(name)[:190] or "pole"
+def _new_slug(name: str) -> str:
+    base = slugify(str(name).strip())[:190] or "pole"
     slug, index = base, 2
     while Pole.objects.filter(slug=slug).exists():
         slug, index = f"{base}-{index}", index + 1
-    return Pole(name=name, slug=slug, is_published=False)
+    return slug
 
 
 def proposal_reject(*, proposal: Proposal, reason: str, editor, spam: bool = False) -> Proposal:

@@ -53,3 +53,18 @@ def reference(text: str) -> str:
 def json_object(**values) -> dict:
     """A dict built in a template, for json_script (texts the page's scripts show)."""
     return values
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""
+
+
+@register.filter
+def fact_text(value) -> str:
+    """A recorded fact as plain text (the editors' history: codes as they are)."""
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return " ; ".join(str(item) for item in value)
+    return str(value)

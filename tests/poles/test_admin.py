@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from poles.models import Member, MemberCategory, Membership, Pole, Theme
+from poles.models import Member, MemberCategory, Membership, Pole, Region, Theme
 from tests.factories import MemberFactory, MembershipFactory, PoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,8 +125,8 @@ def test_editor_creates_a_pole_with_members_placed_on_the_map(client, editor):
     assert pole.website == "https://example.org"
     roles = dict(pole.memberships.values_list("member__name", "role"))
     assert roles == {"Rennes Métropole": "membre", "Association porteuse": "porteuse"}
-    record = pole.history.latest()
-    assert record.history_user == editor
+    (record,) = pole.changes.all()
+    assert record.user == editor and record.is_creation and record.source == "editeur"
     history = client.get(reverse("admin:poles_pole_history", args=[pole.pk])).content.decode()
     assert editor.username in history
     assert "Rennes Métropole" in history  # membership changes are shown with the pole's history
@@ -214,7 +214,9 @@ def test_publish_and_unpublish_actions(client, editor):
     assert Pole.objects.published().count() == 2
     client.post("/admin/poles/pole/", {"action": "unpublish", "_selected_action": ids[:1]})
     assert list(Pole.objects.published()) == [poles[1]]
-    assert poles[0].history.latest().history_change_reason == "dépublication"
+    latest = poles[0].changes.first()
+    assert (latest.reason, latest.user, latest.source) == ("dépublication", editor, "editeur")
+    assert latest.changed_fields == ["is_published"]
 
 
 def test_member_admin_lists_and_filters_by_category(client, editor):
@@ -267,7 +269,7 @@ def test_the_admin_lists_the_records_to_verify_and_marks_them_verified(client, e
     for pole in (never, old):
         pole.refresh_from_db()
         assert pole.last_verified == today
-        assert pole.history.latest().history_change_reason == "vérification"
+        assert pole.changes.first().reason == "vérification"
     assert not Pole.objects.to_verify().exists()
 
 
@@ -283,3 +285,87 @@ def test_the_admin_checks_the_commune_against_the_official_list(client, editor):
     assert known.status_code == 302
     pole = Pole.objects.get()
     assert pole.commune == "Rennes" and pole.department.code == "35"
+
+
+# --- saving through the service: re-imports, newer work, history ------------------------------
+
+
+def change_form_data(response, **changes) -> dict:
+    """What the browser would post back from an admin change form, with `changes`."""
+    data: dict = {}
+
+    def add(form, prefix=""):
+        for name in form.fields:
+            value = form[name].value()
+            key = f"{prefix}{name}"
+            if value is None or value is False:
+                continue
+            if isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            else:
+                data[key] = "on" if value is True else str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = str(value)
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(formset.initial_form_count())
+        for index, form in enumerate(formset.initial_forms):
+            add(form, f"{formset.prefix}-{index}-")
+    data.update(changes)
+    return data
+
+
+def test_an_admin_change_survives_a_reimport_and_shows_on_the_public_history(
+    client, editor, sample_csv
+):
+    from poles.imports import poles_import_csv
+
+    poles_import_csv(path=sample_csv)
+    pole = Pole.objects.located().first()
+    url = reverse("admin:poles_pole_change", args=[pole.pk])
+    data = change_form_data(client.get(url), latitude="47.100000", summary="Vu sur place.")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert not poles_import_csv(path=sample_csv).has_changes
+    pole.refresh_from_db()
+    assert (str(pole.latitude), pole.summary) == ("47.100000", "Vu sur place.")
+    client.logout()  # as a visitor reads it
+    history = client.get(reverse("poles:history", args=[pole.slug])).content.decode()
+    assert "Vu sur place." in history and "47.100000" in history
+    assert "l&#x27;équipe de l&#x27;annuaire" in history
+    assert f"import du fichier {sample_csv.name}" in history
+    assert editor.username not in history
+
+
+def test_a_save_keeps_a_change_made_since_the_form_was_opened(client, editor):
+    from poles.models import ChangeSource
+    from poles.services import pole_update
+
+    pole = PoleFactory(summary="Résumé initial", year_created=2010)
+    url = reverse("admin:poles_pole_change", args=[pole.pk])
+    opened = client.get(url)
+    pole_update(pole=pole, values={"summary": "Résumé d'un collègue"}, source=ChangeSource.POLE)
+    response = client.post(url, change_form_data(opened, year_created="2011"))
+    assert response.status_code == 302
+    pole.refresh_from_db()
+    assert (pole.summary, pole.year_created) == ("Résumé d'un collègue", 2011)
+    refused = client.post(url, change_form_data(opened, summary="Mon résumé"))
+    assert refused.status_code == 200
+    assert "modifié par ailleurs" in str(refused.context["adminform"].form.errors["summary"])
+    pole.refresh_from_db()
+    assert pole.summary == "Résumé d'un collègue"
+
+
+def test_a_territory_of_action_changed_in_the_admin_shows_at_once(client, editor, commit):
+    with commit():
+        pole = PoleFactory(name="Pole agissant", located=True)
+    assert client.get("/", {"lieu": "region:27", "portee": "agit"}).context["total"] == 0
+    url = reverse("admin:poles_pole_change", args=[pole.pk])
+    burgundy = Region.objects.get(code="27")
+    with commit():
+        response = client.post(url, change_form_data(client.get(url),
+                                                      action_regions=[str(burgundy.pk)]))  # fmt: skip
+    assert response.status_code == 302
+    assert client.get("/", {"lieu": "region:27", "portee": "agit"}).context["total"] == 1

@@ -13,6 +13,7 @@ from poles.models import (
     Membership,
     MembershipRole,
     Pole,
+    PoleChange,
 )
 from poles.schema import schema_fields
 from tests.factories import MemberFactory, MembershipFactory, PoleFactory
@@ -69,7 +70,7 @@ def database_state() -> tuple:
         sorted(Pole.objects.values_list("name", "updated_at")),
         sorted(Member.objects.values_list("name", "category")),
         Membership.objects.count(),
-        Pole.history.count(),
+        PoleChange.objects.count(),
     )
 
 
@@ -161,10 +162,16 @@ def test_row_fields_arrive_in_the_model(tmp_path):
     assert memberships["Nantes Métropole"].role == ""
 
 
-def test_import_records_history_with_the_reason(tmp_path):
+def test_import_records_one_history_entry_per_pole_with_its_file(tmp_path):
     poles_import_csv(path=write_csv(tmp_path / "p.csv", [VALID_ROW]))
-    record = Pole.objects.get().history.earliest()
-    assert record.history_change_reason == "import p.csv"
+    (record,) = PoleChange.objects.all()
+    assert (record.source, record.source_label, record.reason) == (
+        "import",
+        "p.csv",
+        "import p.csv",
+    )
+    assert record.is_creation and record.user is None
+    assert {"name", "themes", "members"} <= set(record.changed_fields)
 
 
 def test_changed_cell_updates_the_pole(tmp_path):
@@ -388,3 +395,80 @@ def test_the_territory_of_action_imports_from_official_codes(tmp_path):
                    "territoire_action", "lieu inconnu « epci:999 »")  # fmt: skip
     assert_refused(write_csv(tmp_path / "r.csv", [row(territoire_action="ville:1")]), 2,
                    "territoire_action", "forme attendue")  # fmt: skip
+
+
+# --- re-imports respect editorial work --------------------------------------------------------
+
+
+def editor_edit(pole, **values):
+    from poles.models import ChangeSource
+    from poles.services import pole_update
+
+    return pole_update(pole=pole, values=values, source=ChangeSource.EDITOR, reason="terrain")
+
+
+def test_a_reimport_keeps_what_an_editor_changed_when_the_file_did_not_change_it(tmp_path):
+    path = write_csv(tmp_path / "p.csv", [VALID_ROW])
+    poles_import_csv(path=path)
+    pole = Pole.objects.get()
+    editor_edit(pole, latitude=Decimal("47.200000"), summary="Résumé revu par l'équipe")
+    changes = PoleChange.objects.count()
+    report = poles_import_csv(path=path)
+    pole.refresh_from_db()
+    assert (pole.latitude, pole.summary) == (Decimal("47.2"), "Résumé revu par l'équipe")
+    assert not report.has_changes and report.kept == 2 and not report.conflicts
+    assert PoleChange.objects.count() == changes
+
+
+def test_a_reimport_writes_what_the_file_changed_and_reports_a_double_change(tmp_path):
+    path = write_csv(tmp_path / "p.csv", [VALID_ROW])
+    poles_import_csv(path=path)
+    pole = Pole.objects.get()
+    editor_edit(pole, summary="Résumé de l'équipe")
+    write_csv(path, [row(resume="Résumé du fichier", sigle="PDE2", annee_creation="2013")])
+    report = poles_import_csv(path=path)
+    pole.refresh_from_db()
+    assert pole.summary == "Résumé de l'équipe", "the editor's newer value is kept"
+    assert (pole.short_name, pole.year_created) == ("PDE2", 2013), "the file's own changes"
+    (conflict,) = report.conflicts
+    assert "gardé la valeur de l'éditeur" in conflict and "Résumé de l'équipe" in conflict
+    latest = pole.changes.first()
+    assert (latest.source, latest.source_label) == ("import", "p.csv")
+    assert set(latest.changed_fields) == {"short_name", "year_created"}
+    forced = poles_import_csv(path=path, force=True)
+    pole.refresh_from_db()
+    assert pole.summary == "Résumé du fichier" and not forced.conflicts
+
+
+def test_a_reimport_does_not_bring_back_a_member_an_editor_removed(tmp_path):
+    path = write_csv(tmp_path / "p.csv", [VALID_ROW])
+    poles_import_csv(path=path)
+    pole = Pole.objects.get()
+    pole.memberships.get(member__name="Nantes Métropole").delete()
+    poles_import_csv(path=path)
+    assert list(pole.memberships.values_list("member__name", flat=True)) == [
+        "Association des Essais"
+    ]
+    write_csv(path, [row(membres=VALID_ROW["membres"] + "; Labo d'essai (recherche)")])
+    poles_import_csv(path=path)
+    assert sorted(pole.memberships.values_list("member__name", flat=True)) == [
+        "Association des Essais",
+        "Labo d'essai",
+    ]
+
+
+def test_the_command_lists_the_kept_values_and_force_takes_the_file(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = write_csv(tmp_path / "p.csv", [VALID_ROW])
+    call_command("import_poles", path, stdout=StringIO())
+    editor_edit(Pole.objects.get(), summary="Version de l'équipe")
+    write_csv(path, [row(resume="Version du fichier")])
+    out = StringIO()
+    call_command("import_poles", path, stdout=out)
+    assert "gardé la valeur de l'éditeur « Version de l'équipe »" in out.getvalue()
+    assert "--force" in out.getvalue()
+    call_command("import_poles", path, "--force", stdout=StringIO())
+    assert Pole.objects.get().summary == "Version du fichier"

@@ -10,7 +10,7 @@ from poles.models import (
     Membership,
     Pole,
 )
-from tests.factories import MemberFactory, MembershipFactory, PoleFactory, department
+from tests.factories import MemberFactory, MembershipFactory, PoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,12 +112,6 @@ def test_clean_accepts_points_in_metropolitan_and_overseas_france(latitude, long
         location_precision=LocationPrecision.COMMUNE,
     )
     pole.full_clean()
-
-
-def test_clean_sets_the_region_from_the_department():
-    pole = PoleFactory.build(department=department("35"), region=None)
-    pole.full_clean()
-    assert pole.region.code == "53"
 
 
 def test_clean_keeps_a_region_without_department():

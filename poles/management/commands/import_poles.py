@@ -2,6 +2,9 @@
 
 The directory is seeded and kept up to date from that file (never from facts typed in code).
 All or nothing: one bad row and nothing is written; the errors name the line and the column.
+A re-import never reverts what an editor or a pole changed since the last import (`make run`
+imports at every start): a fact the file changed too is kept and listed; `--force` takes the
+file's values.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,10 +22,15 @@ class Command(BaseCommand):
             action="store_true",
             help="vérifie le fichier et affiche le bilan sans rien enregistrer",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="écrit les valeurs du fichier même là où un éditeur les a changées depuis",
+        )
 
-    def handle(self, *args, path: str, dry_run: bool, verbosity: int, **options):
+    def handle(self, *args, path: str, dry_run: bool, force: bool, verbosity: int, **options):
         try:
-            report = poles_import_csv(path=path, dry_run=dry_run)
+            report = poles_import_csv(path=path, dry_run=dry_run, force=force)
         except PoleImportError as error:
             lines = "\n".join(f"  - {e}" for e in error.errors)
             raise CommandError(
@@ -40,6 +48,20 @@ class Command(BaseCommand):
             f"{report.members_updated} mis à jour. Liens pôle-membre : "
             f"{report.memberships_created} créé(s)."
         )
+        for conflict in report.conflicts:
+            self.stdout.write(self.style.WARNING(f"{prefix}{conflict}"))
+        if report.conflicts:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{prefix}{len(report.conflicts)} valeur(s) d'éditeur gardée(s) : le fichier "
+                    "les change aussi. --force pour prendre celles du fichier."
+                )
+            )
+        if report.kept and verbosity >= 1:
+            summary += (
+                f" {report.kept} valeur(s) modifiée(s) depuis le dernier import gardée(s) "
+                "(le fichier ne les change pas)."
+            )
         if not report.has_changes:
             self.stdout.write(
                 self.style.SUCCESS(f"{prefix}Aucun changement : la base est à jour. " + summary)

@@ -82,9 +82,17 @@ def test_accepting_applies_records_history_verifies_and_tells_the_contributor(
     assert pole.charter_proof == "https://labo.example/liste"
     assert [m.member.name for m in pole.memberships.all()] == ["Nouveau membre"]
     assert pole.last_verified == timezone.localdate()
-    record = pole.history.latest()
-    assert record.history_change_reason == f"proposition n°{proposal.pk} (correction d'une fiche)"
-    assert record.history_user == editor_client.editor
+    (record,) = pole.changes.all()  # one decision, one history entry
+    assert record.reason == f"proposition n°{proposal.pk} (correction d'une fiche)"
+    assert (record.source, record.source_label) == ("proposition", f"proposition n°{proposal.pk}")
+    assert record.user == editor_client.editor
+    assert set(record.changed_fields) == {
+        "charter_status",
+        "charter_year",
+        "charter_proof",
+        "members",
+        "last_verified",
+    }
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ACCEPTED and proposal.decided_by
     assert mail.outbox[-1].to == ["camille@example.org"]
