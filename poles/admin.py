@@ -321,8 +321,13 @@ class PoleAdmin(HardenedAdminMixin, admin.ModelAdmin):
                                      **common)  # fmt: skip
         except PoleConflict:
             # The fields were checked by the form; only members are left to conflict.
-            result = pole_update(pole=pole, values=values, relations=relations,
-                                 based_on=form.cleaned_data.get("based_on"), **common)
+            result = pole_update(
+                pole=pole,
+                values=values,
+                relations=relations,
+                based_on=form.cleaned_data.get("based_on"),
+                **common,
+            )
             self.message_user(
                 request,
                 "Les membres de ce pôle ont été modifiés par ailleurs depuis l'ouverture du "

@@ -54,8 +54,8 @@ from poles.selectors import (
     pole_former_address,
     pole_get_published,
     pole_map_features,
-    pole_public_history,
     pole_nearby,
+    pole_public_history,
     region_list_with_counts,
 )
 from poles.territories.models import search_key

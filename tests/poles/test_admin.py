@@ -365,7 +365,7 @@ def test_a_territory_of_action_changed_in_the_admin_shows_at_once(client, editor
     url = reverse("admin:poles_pole_change", args=[pole.pk])
     burgundy = Region.objects.get(code="27")
     with commit():
-        response = client.post(url, change_form_data(client.get(url),
-                                                      action_regions=[str(burgundy.pk)]))  # fmt: skip
+        data = change_form_data(client.get(url), action_regions=[str(burgundy.pk)])
+        response = client.post(url, data)
     assert response.status_code == 302
     assert client.get("/", {"lieu": "region:27", "portee": "agit"}).context["total"] == 1

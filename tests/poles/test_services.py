@@ -1,4 +1,4 @@
-"""poles.services: the one write path of a pole (rules, one history entry, caches, no silent undo)."""
+"""poles.services: the one write path of a pole (rules, one entry, caches, no silent undo)."""
 
 import pytest
 
