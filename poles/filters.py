@@ -107,12 +107,30 @@ class Guide:
     text: Any
 
 
+# More values than any real choice list needs: beyond, a link is refused with a message.
+MAX_VALUES = 50
+
+
+class FacetField(forms.MultipleChoiceField):
+    """Several values of one filter, at most MAX_VALUES (the same one repeated counts once)."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = list(dict.fromkeys(value))
+            if len(value) > MAX_VALUES:
+                raise forms.ValidationError(
+                    _("Au plus %(max)d valeurs pour ce critère (%(count)d reçues)."),
+                    params={"max": MAX_VALUES, "count": len(value)},
+                )
+        return super().clean(value)
+
+
 # Codes are text; their lists come from the database (the API's reference endpoints).
 @extend_schema_field(OpenApiTypes.STR)
 class FacetFilter(django_filters.MultipleChoiceFilter):
     """A filter of the panel: checkboxes, several values OR-ed, filters AND-ed together."""
 
-    field_class = forms.MultipleChoiceField
+    field_class = FacetField
 
     def __init__(
         self,
@@ -123,6 +141,9 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         **kwargs,
     ):
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        # Filters on the pole's own columns or foreign keys never multiply rows; the others
+        # use pk__in subqueries (below): no DISTINCT anywhere.
+        kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
         self.facet = facet
         self.guide = guide
@@ -317,6 +338,17 @@ class PoleFilter(django_filters.FilterSet):
     class Meta:
         model = Pole
         fields: list[str] = []
+
+    @property
+    def form(self):
+        """The bound form, with each list of choices read from the database once (a callable
+        is otherwise called again for every value a link sends)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for field_ in form.fields.values():
+                if isinstance(field_, forms.ChoiceField):
+                    field_.choices = list(field_.choices)
+        return self._form
 
     # -- filters -------------------------------------------------------------------------------
     # Many-to-many filters use pk__in subqueries: no duplicate rows, no DISTINCT.

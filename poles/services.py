@@ -306,7 +306,7 @@ def _pole_write(
         for name, value in values.items():
             setattr(pole, name, value)
         _apply_territory(pole, values)
-        pole.full_clean(validate_unique=True, validate_constraints=True)
+        _validate(pole)
         baseline = pole.imported_values
         if imported is not None:
             pole.imported_values = {**baseline, **imported}
@@ -343,6 +343,21 @@ def _pole_write(
             )
             directory_version_bump()
     return result
+
+
+def _validate(pole: Pole) -> None:
+    """The model's rules. Its check constraints are the database's guard for what clean()
+    already says in words; only the unique ones need a query (a name taken by another pole)."""
+    pole.full_clean(validate_unique=True, validate_constraints=False)
+    errors: dict[str, list] = {}
+    for constraint in Pole._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            try:
+                constraint.validate(Pole, pole)
+            except ValidationError as error:
+                errors.setdefault("name", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _write_members(

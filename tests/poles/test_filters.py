@@ -164,3 +164,39 @@ def test_facets_count_unknown_answers_and_member_categories(sample_directory):
     # A pole with two members of one category counts once for it.
     assert counts["categorie"]["collectivite"] == 2
     assert counts["categorie"]["recherche"] == 1
+
+
+def test_many_repeated_values_read_each_choice_list_once(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PoleFactory(located=True).themes.add(Theme.objects.get(code="alimentation"))
+
+    from poles.models import Department
+
+    codes = ["44", *Department.objects.exclude(code="44").values_list("code", flat=True)[:39]]
+
+    def queries(repeat: int) -> int:
+        from django.core.cache import cache
+
+        cache.clear()
+        departments = [f"departement={code}" for code in codes[:repeat]]
+        query = "&".join(
+            departments + ["region=52"] * repeat + ["thematique=alimentation"] * repeat
+        )
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/?{query}")
+        assert response.context["total"] == 1
+        assert not any("SELECT DISTINCT" in q["sql"].upper() for q in captured.captured_queries)
+        return len(captured.captured_queries)
+
+    assert queries(40) == queries(1)
+
+
+def test_more_than_fifty_values_for_one_filter_get_a_clear_message(client):
+    codes = [f"{n:02d}" for n in range(1, 52)]
+    response = client.get("/", {"departement": codes})
+    assert response.status_code == 200
+    assert "Au plus 50 valeurs pour ce critère (51 reçues)" in response.content.decode()
+    api = client.get("/api/v1/poles", {"departement": codes})
+    assert api.status_code == 400 and "Au plus 50 valeurs" in api.json()["detail"]

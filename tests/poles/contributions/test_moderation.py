@@ -223,3 +223,18 @@ def test_a_contributor_from_the_english_site_gets_the_decision_in_english(
     assert message.body.startswith("Hello Camille Martin,")
     assert "Reason: No source says so." in message.body
     assert f"/en/poles/{pole.slug}/" in message.body
+
+
+def test_accepting_a_proposal_runs_a_fixed_number_of_queries(
+    editor_client, pole, contributor, django_assert_num_queries
+):
+    proposal = propose(editor_client, pole, contributor, short_name="PDE",
+                       members="Ancien membre (pme)\nNouveau membre (recherche)")  # fmt: skip
+    from poles.contributions.services import proposal_accept
+
+    # Lock and read the proposal and the pole, the facts before and after (fields, 8
+    # relations, members), the model's checks, the writes, one history entry (92 before the
+    # write service).
+    with django_assert_num_queries(44):
+        proposal_accept(proposal=proposal, fields=None, editor=editor_client.editor)
+    assert pole.changes.count() == 1

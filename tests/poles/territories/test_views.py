@@ -142,3 +142,16 @@ def test_poles_acting_on_a_place_are_not_those_located_there(client, places):
     assert {p.name for p in by_department.context["page"]} == {acting.name, regional.name}
     page = client.get(acting.get_absolute_url()).content.decode()
     assert "Agit sur" in page and "Quimper Bretagne Occidentale" in page
+
+
+def test_a_place_page_runs_a_fixed_number_of_queries(client, breton_and_nantes,
+                                                     django_assert_num_queries):  # fmt: skip
+    for _ in range(3):  # more poles, same count
+        PoleFactory(located=True)
+    client.get("/", {"lieu": "commune:44109"})  # the directory's counts, once per version
+    from django.core.cache import cache
+
+    cache.delete_many([key for key in cache._cache if ":page-" in key])
+    with django_assert_num_queries(23):
+        response = client.get("/", {"lieu": "commune:44109", "thematique": "culture"})
+    assert response.context["total"] == 0
