@@ -354,7 +354,7 @@ def count_queries(client, url: str, **params) -> int:
     [
         ("/", {}, 11),  # counts computed by the writer after its commit
         # The total, the unlocated count and the map's bounds come from one query.
-        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 25),
+        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 23),
         ("/carte/poles.geojson", {}, 3),
         ("/donnees/poles.csv", {}, 10),
     ],

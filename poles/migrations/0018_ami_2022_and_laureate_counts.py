@@ -1,11 +1,13 @@
 """The number of laureates of each State call, and the AMI 2022 ("saison 3") the data now names.
 
+(Data only: on PostgreSQL a table cannot be altered in the transaction that wrote its rows.)
+
 Figures from ../shared/data/SOURCES.md (the calls' published results): 23 laureates in 2013,
 14 in 2015, 15 for the AMI 2021 phase 2, 16 for the AMI 2022, 15 for 2023 and 2024; the AMI
 2021 phase 1 count is not published (left unknown).
 """
 
-from django.db import migrations, models
+from django.db import migrations
 
 LAUREATES = {
     "aap-2013": 23,
@@ -36,15 +38,8 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("poles", "0016_proposal_language")]
+    dependencies = [("poles", "0017_statecall_laureate_count")]
 
     operations = [
-        migrations.AddField(
-            model_name="statecall",
-            name="laureate_count",
-            field=models.PositiveSmallIntegerField(
-                blank=True, help_text="Vide : inconnu.", null=True, verbose_name="nombre de lauréats"
-            ),
-        ),
         migrations.RunPython(load, unload),
     ]

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("poles", "0019_copy_history_into_pole_changes")]
+    dependencies = [("poles", "0020_copy_history_into_pole_changes")]
 
     operations = [
         migrations.RemoveField(

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('poles', '0017_statecall_laureates_and_ami_2022'),
+        ('poles', '0018_ami_2022_and_laureate_counts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -80,6 +80,6 @@ def copy(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("poles", "0018_history_of_record")]
+    dependencies = [("poles", "0019_history_of_record")]
 
     operations = [migrations.RunPython(copy, migrations.RunPython.noop)]
