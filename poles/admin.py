@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from poles.db_functions import folded_contains
-from poles.forms import PoleAdminForm
+from poles.forms import POLE_FIELDS, PoleAdminForm
 from poles.models import (
     VERIFICATION_MONTHS,
     Approach,
@@ -41,7 +41,6 @@ from poles.services import (
 
 # Editors typing "ecossolies.fr" mean https.
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
-POLE_FIELDS = frozenset(f.name for f in Pole._meta.get_fields())
 
 
 class HardenedAdminMixin:
@@ -286,9 +285,6 @@ class PoleAdmin(HardenedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         pass  # written with its relations and members in save_related, in one call
-
-    def save_formset(self, request, form, formset, change) -> None:
-        pass  # members are written by the service (save_related)
 
     def save_related(self, request, form, formsets, change) -> None:
         pole: Pole = form.instance

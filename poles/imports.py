@@ -609,7 +609,7 @@ class _Importer:
             raise _RowInvalid from error
         return pole
 
-    def stated(self, parsed: _ParsedRow, row: dict[str, str]) -> dict[str, tuple[Fact, object]]:
+    def stated(self, parsed: _ParsedRow) -> dict[str, tuple[Fact, object]]:
         """What the file says of each fact it is not silent on: key -> (fact, value to write)."""
         stated: dict[str, tuple[Fact, object]] = {
             name: (fact(value), value) for name, value in parsed.values.items() if name != "slug"
@@ -677,7 +677,7 @@ class _Importer:
             pole = self.build(parsed)
         except _RowInvalid:
             return
-        stated = self.stated(parsed, row)
+        stated = self.stated(parsed)
         baseline = {key: file_fact for key, (file_fact, _) in stated.items()}
         wanted = (
             {key: value for key, (_, value) in stated.items()} | {"slug": parsed.values["slug"]}
@@ -703,7 +703,7 @@ class _Importer:
         carrier = fold(row["structure_porteuse"])
         members = [
             # The only role the file tells: the member that is the carrier itself.
-            MemberEntry(name=name, category=category, update_category=True,
+            MemberEntry(name=name, category=category,
                         role=MembershipRole.CARRIER if fold(name) == carrier else None)
             for name, category in wanted.get(MEMBERS, [])
         ]  # fmt: skip
@@ -718,7 +718,6 @@ class _Importer:
             result = pole_update(pole=pole, values=values, relations=relations,
                                  members=members or None, **common)  # fmt: skip
         self.report.members_created += result.members_created
-        self.report.members_updated += result.members_updated
         self.report.memberships_created += result.memberships_created
         if pole is None:
             self.report.created.append(result.pole.name)
@@ -728,13 +727,13 @@ class _Importer:
             self.report.unchanged.append(result.pole.name)
 
     def update_categories(self, members: list[tuple[str, str]]) -> None:
+        """Members are shared by poles: one save each (the member's history, the caches)."""
         for name, category in members:
-            updated = (
-                Member.objects.filter(name__folded=fold(name))
-                .exclude(category=category)
-                .update(category=category)
-            )
-            self.report.members_updated += updated
+            for member in Member.objects.filter(name__folded=fold(name)).exclude(category=category):
+                member.category = category
+                member._change_reason = self.reason
+                member.save(update_fields=["category", "updated_at"])
+                self.report.members_updated += 1
 
 
 def _blank(key: str) -> list[Fact]:

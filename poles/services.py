@@ -104,9 +104,6 @@ class MemberEntry:
     member: Member | None = None
     role: str | None = None  # None: as it is (a new link: not stated)
     since_year: int | None = None
-    # Reclassify an existing member whose category differs (the import's file is the authority
-    # on categories); otherwise an existing member is linked as it is.
-    update_category: bool = False
 
 
 class PoleConflict(Exception):
@@ -124,7 +121,6 @@ class WriteResult:
     pole: Pole
     change: PoleChange | None
     members_created: int = 0
-    members_updated: int = 0
     memberships_created: int = 0
 
 
@@ -196,10 +192,15 @@ def pole_latest_change_id(*, pole: Pole) -> int:
 
 
 def pole_conflicts(
-    *, pole: Pole, based_on: int | None, proposed: dict[str, Fact]
+    *,
+    pole: Pole,
+    based_on: int | None,
+    proposed: dict[str, Fact],
+    current: dict[str, Fact] | None = None,
 ) -> tuple[list[str], set[str]]:
     """(facts the caller changed that someone else changed since `based_on`, facts changed
-    since that the caller left as they were and must not write)."""
+    since that the caller left as they were and must not write). `current`: the pole's facts,
+    when the caller has them already."""
     if based_on is None or pole.pk is None:
         return [], set()
     opened: dict[str, Fact] = {}
@@ -208,7 +209,7 @@ def pole_conflicts(
             opened.setdefault(item["field"], item["before"])
     if not opened:
         return [], set()
-    current = pole_facts(pole)
+    current = pole_facts(pole) if current is None else current
     conflicts, untouched = [], set()
     for name, value in proposed.items():
         if name not in opened:
@@ -218,18 +219,6 @@ def pole_conflicts(
         elif value != current.get(name):
             conflicts.append(name)
     return conflicts, untouched
-
-
-def _normalise(values: dict[str, Any]) -> dict[str, Any]:
-    """`department_id=3` and `department=<Department>` alike: model attribute names."""
-    normalised = {}
-    for name, value in values.items():
-        field = Pole._meta.get_field(name.removesuffix("_id"))
-        if name.endswith("_id") and isinstance(field, models.ForeignKey):
-            normalised[field.name] = field.related_model.objects.get(pk=value) if value else None
-        else:
-            normalised[name] = value
-    return normalised
 
 
 def _apply_territory(pole: Pole, values: dict[str, Any]) -> None:
@@ -284,7 +273,6 @@ def _pole_write(
     based_on: int | None,
     imported: dict[str, Fact] | None,
 ) -> WriteResult:
-    values = _normalise(values)
     unknown = set(relations) - set(RELATIONS)
     if unknown:
         raise ValueError(f"relations inconnues : {unknown}")
@@ -292,16 +280,18 @@ def _pole_write(
     with transaction.atomic():
         if not is_new:
             pole = Pole.objects.select_for_update().get(pk=pole.pk)
+        before = {} if is_new else pole_facts(pole)
         if based_on is not None:
             proposed = proposed_facts(values, relations, members)
-            conflicts, untouched = pole_conflicts(pole=pole, based_on=based_on, proposed=proposed)
+            conflicts, untouched = pole_conflicts(
+                pole=pole, based_on=based_on, proposed=proposed, current=before
+            )
             if conflicts:
                 raise PoleConflict(conflicts)
             values = {k: v for k, v in values.items() if k not in untouched}
             relations = {k: v for k, v in relations.items() if k not in untouched}
             if MEMBERS in untouched:
                 members = None
-        before = {} if is_new else pole_facts(pole)
         old_slug = pole.slug
         for name, value in values.items():
             setattr(pole, name, value)
@@ -320,7 +310,7 @@ def _pole_write(
             PoleFormerSlug.objects.update_or_create(slug=old_slug, defaults={"pole": pole})
         for name, items in relations.items():
             items = list(items)
-            if is_new or set(getattr(pole, name).all()) != set(items):
+            if is_new or fact(items) != before[name]:
                 getattr(pole, name).set(items)
         result = WriteResult(pole=pole, change=None)
         if members is not None:
@@ -379,10 +369,6 @@ def _write_members(
             member.full_clean()
             member.save()
             result.members_created += 1
-        elif entry.update_category and entry.category and member.category != entry.category:
-            member.category = entry.category
-            member.save(update_fields=["category", "updated_at"])
-            result.members_updated += 1
         membership = current.get(key)
         if membership is None:
             Membership.objects.create(
@@ -424,10 +410,3 @@ def poles_mark_verified(*, poles: Iterable[Pole], user, on: datetime.date) -> in
         )
         count += 1
     return count
-
-
-def validation_messages(error: ValidationError) -> list[str]:
-    """A model validation error as sentences (for the import's report, the admin's message)."""
-    if hasattr(error, "error_dict"):
-        return [f"{name} : {m}" for name, messages in error.message_dict.items() for m in messages]
-    return list(error.messages)

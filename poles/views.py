@@ -232,7 +232,7 @@ def pole_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _published_or_moved(slug: str, *, view: str) -> HttpResponse | None:
+def _published_or_moved(slug: str, *, view: str) -> HttpResponse:
     """A 301 to the pole's current address when `slug` is a former one, else a 404."""
     moved = pole_former_address(slug=slug)
     if moved is None:

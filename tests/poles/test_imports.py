@@ -472,3 +472,18 @@ def test_the_command_lists_the_kept_values_and_force_takes_the_file(tmp_path):
     assert "--force" in out.getvalue()
     call_command("import_poles", path, "--force", stdout=StringIO())
     assert Pole.objects.get().summary == "Version du fichier"
+
+
+def test_a_member_reclassified_by_the_file_renews_the_caches_and_its_history(tmp_path, commit):
+    from poles.caching import directory_version
+
+    path = write_csv(tmp_path / "p.csv", [VALID_ROW])
+    poles_import_csv(path=path)
+    write_csv(path, [row(membres=VALID_ROW["membres"].replace("(collectivite)", "(autre)"))])
+    before = directory_version().number
+    with commit():
+        report = poles_import_csv(path=path)
+    member = Member.objects.get(name="Nantes Métropole")
+    assert member.category == MemberCategory.OTHER and report.members_updated == 1
+    assert member.history.latest().history_change_reason == "import p.csv"
+    assert directory_version().number == before + 1
