@@ -250,26 +250,31 @@ class PoleQuerySet(models.QuerySet):
 
 
 class Pole(models.Model):
-    name = models.CharField("nom", max_length=200)
-    slug = models.SlugField("identifiant d'URL", max_length=200, unique=True)
-    short_name = models.CharField("nom court ou sigle", max_length=100, blank=True)
-    carrier_name = models.CharField("structure porteuse", max_length=200, blank=True)
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=200, unique=True)
+    short_name = models.CharField(_("nom court ou sigle"), max_length=100, blank=True)
+    carrier_name = models.CharField(_("structure porteuse"), max_length=200, blank=True)
     carrier_siren = models.CharField(
-        "SIREN ou SIRET de la structure porteuse",
+        _("SIREN ou SIRET de la structure porteuse"),
         max_length=17,
         blank=True,
         validators=[validate_siren_or_siret],
     )
     summary = models.TextField(
-        "résumé", blank=True, help_text=_("Deux ou trois phrases présentant le pôle.")
+        _("résumé"), blank=True, help_text=_("Deux ou trois phrases présentant le pôle.")
     )
-    description = models.TextField("description", blank=True)
+    description = models.TextField(_("description"), blank=True)
     sector = models.TextField(
-        "activité selon les sources", blank=True, help_text="Les mots des sources sur l'activité."
+        _("activité selon les sources"),
+        blank=True,
+        help_text="Les mots des sources sur l'activité.",
     )
-    commune = models.CharField("commune", max_length=150, blank=True)
+    commune = models.CharField(_("commune"), max_length=150, blank=True)
     commune_insee = models.CharField(
-        "code INSEE de la commune", max_length=5, blank=True, validators=[commune_insee_validator]
+        _("code INSEE de la commune"),
+        max_length=5,
+        blank=True,
+        validators=[commune_insee_validator],
     )
     department = models.ForeignKey(
         Department,
@@ -277,7 +282,7 @@ class Pole(models.Model):
         null=True,
         blank=True,
         related_name="poles",
-        verbose_name="département",
+        verbose_name=_("département"),
     )
     region = models.ForeignKey(
         Region,
@@ -285,46 +290,48 @@ class Pole(models.Model):
         null=True,
         blank=True,
         related_name="poles",
-        verbose_name="région",
+        verbose_name=_("région"),
         help_text="Suit le département quand il est connu.",
     )
     latitude = models.DecimalField(
-        "latitude", max_digits=9, decimal_places=6, null=True, blank=True
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     longitude = models.DecimalField(
-        "longitude", max_digits=9, decimal_places=6, null=True, blank=True
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     location_precision = models.CharField(
-        "précision de la localisation",
+        _("précision de la localisation"),
         max_length=20,
         choices=LocationPrecision.choices,
         default=LocationPrecision.NONE,
     )
-    website = models.URLField("site web", max_length=300, blank=True, validators=[validate_web_url])
+    website = models.URLField(
+        _("site web"), max_length=300, blank=True, validators=[validate_web_url]
+    )
     contact_email = models.EmailField("courriel de contact", blank=True)
     year_created = models.PositiveSmallIntegerField(
-        "année de création",
+        _("année de création"),
         null=True,
         blank=True,
         validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)],
     )
     stage = models.CharField(
-        "stade", max_length=20, choices=Stage.choices, blank=True, help_text="Vide : inconnu."
+        _("stade"), max_length=20, choices=Stage.choices, blank=True, help_text="Vide : inconnu."
     )
     charter_status = models.CharField(
-        "signataire de la charte du Labo de l'ESS",
+        _("signataire de la charte du Labo de l'ESS"),
         max_length=10,
         choices=CharterStatus.choices,
         default=CharterStatus.UNKNOWN,
     )
     charter_year = models.PositiveSmallIntegerField(
-        "année de signature de la charte",
+        _("année de signature de la charte"),
         null=True,
         blank=True,
         validators=[MinValueValidator(2014), MaxValueValidator(YEAR_MAX)],
     )
     charter_proof = models.CharField(
-        "preuve de la signature",
+        _("preuve de la signature"),
         max_length=500,
         blank=True,
         help_text="Adresse web ou courte mention de la source qui atteste la signature.",
@@ -333,31 +340,31 @@ class Pole(models.Model):
         Approach,
         blank=True,
         related_name="poles",
-        verbose_name="approches",
+        verbose_name=_("approches"),
         limit_choices_to=~Q(axis=ApproachAxis.COMMON_PLACE),
         help_text="Impulsion et dynamique économique ; le lieu commun a son propre champ.",
     )
     has_common_place = models.BooleanField(
-        "inscription dans un lieu commun",
+        _("inscription dans un lieu commun"),
         null=True,
         blank=True,
         help_text="Les membres partagent-ils des locaux ? Vide : inconnu.",
     )
-    impulse_note = models.CharField("précision sur l'impulsion", max_length=300, blank=True)
+    impulse_note = models.CharField(_("précision sur l'impulsion"), max_length=300, blank=True)
     economic_dynamic_note = models.CharField(
-        "précision sur la dynamique économique", max_length=300, blank=True
+        _("précision sur la dynamique économique"), max_length=300, blank=True
     )
     principles = models.ManyToManyField(
-        Principle, blank=True, related_name="poles", verbose_name="principes"
+        Principle, blank=True, related_name="poles", verbose_name=_("principes")
     )
     themes = models.ManyToManyField(
-        Theme, blank=True, related_name="poles", verbose_name="thématiques"
+        Theme, blank=True, related_name="poles", verbose_name=_("thématiques")
     )
     recognitions = models.ManyToManyField(
         StateCall,
         blank=True,
         related_name="poles",
-        verbose_name="reconnaissances",
+        verbose_name=_("reconnaissances"),
         help_text="Appels de l'État remportés par le pôle.",
     )
     # The territory of action: where the pole acts, distinct from where it is located. Official
@@ -366,30 +373,30 @@ class Pole(models.Model):
         "poles.Commune",
         blank=True,
         related_name="acting_poles",
-        verbose_name="agit sur les communes",
+        verbose_name=_("agit sur les communes"),
     )
     action_epcis = models.ManyToManyField(
         "poles.Epci",
         blank=True,
         related_name="acting_poles",
-        verbose_name="agit sur les intercommunalités",
+        verbose_name=_("agit sur les intercommunalités"),
     )
     action_departments = models.ManyToManyField(
         Department,
         blank=True,
         related_name="acting_poles",
-        verbose_name="agit sur les départements",
+        verbose_name=_("agit sur les départements"),
     )
     action_regions = models.ManyToManyField(
-        Region, blank=True, related_name="acting_poles", verbose_name="agit sur les régions"
+        Region, blank=True, related_name="acting_poles", verbose_name=_("agit sur les régions")
     )
     sources = models.TextField(
-        "sources",
+        _("sources"),
         blank=True,
         validators=[validate_source_urls],
         help_text="Une adresse web (http ou https) par ligne, d'où viennent les faits.",
     )
-    last_verified = models.DateField("dernière vérification", null=True, blank=True)
+    last_verified = models.DateField(_("dernière vérification"), null=True, blank=True)
     is_published = models.BooleanField("publié", default=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)

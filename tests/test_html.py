@@ -35,6 +35,7 @@ PAGES = [
     "/accessibilite/",
     "/poles/n-existe-pas/",
     "/charte/",
+    "/poles/pole-essai-nantais/historique/",
     "/poles/pole-essai-nantais/proposer/",
     "/poles/pole-essai-nantais/n-existe-plus/",
     "/proposer-un-ptce/",

@@ -63,7 +63,8 @@ def data_texts() -> list[str]:
     """What the database says in French: poles, members, territories (written as they are)."""
     texts = [*PROPER_NAMES]
     for fields in Pole.objects.values_list("name", "short_name", "carrier_name", "commune",
-                                           "summary", "sector", "charter_proof"):  # fmt: skip
+                                           "summary", "description", "sector", "charter_proof",
+                                           "impulse_note", "economic_dynamic_note"):  # fmt: skip
         texts += fields
     texts += Member.objects.values_list("name", flat=True)
     texts += Region.objects.values_list("name", flat=True)

@@ -61,6 +61,7 @@ def page_types() -> list[tuple[str, str]]:
         ("un lieu", "/?lieu=commune:44109"),
         ("lieux homonymes", "/?ou=saint-denis"),
         ("autour de moi", "/?lieu=point:47.2,-1.5"),
+        ("historique d'une fiche", "/poles/pole-essai-nantais/historique/"),
         ("proposer une modification", "/poles/pole-essai-nantais/proposer/"),
         ("signaler un PTCE manquant", "/proposer-un-ptce/"),
         ("confirmer la fiche", "/poles/pole-essai-nantais/a-jour/"),
