@@ -369,3 +369,26 @@ def test_a_territory_of_action_changed_in_the_admin_shows_at_once(client, editor
         response = client.post(url, data)
     assert response.status_code == 302
     assert client.get("/", {"lieu": "region:27", "portee": "agit"}).context["total"] == 1
+
+
+def test_members_changed_since_the_form_opened_are_not_overwritten(client, editor):
+    from poles.models import ChangeSource
+    from poles.services import MemberEntry, pole_update
+
+    pole = PoleFactory(summary="Avant")
+    MembershipFactory(pole=pole, member__name="Membre d'origine")
+    url = reverse("admin:poles_pole_change", args=[pole.pk])
+    opened = client.get(url)
+    pole_update(pole=pole, members=[MemberEntry(name="Ajout d'un collègue", category="pme")],
+                source=ChangeSource.POLE)  # fmt: skip
+    data = change_form_data(opened, summary="Après")
+    data["memberships-0-DELETE"] = "on"  # the editor removes the member they saw
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "vos changements de membres n&#x27;ont pas été enregistrés" in response.content.decode()
+    pole.refresh_from_db()
+    assert pole.summary == "Après"
+    assert sorted(pole.memberships.values_list("member__name", flat=True)) == [
+        "Ajout d'un collègue",
+        "Membre d'origine",
+    ]

@@ -127,3 +127,42 @@ def test_a_migration_clears_stored_addresses_that_are_not_web_pages(capsys):
     assert Member.objects.get(name="Membre aux adresses").website == ""
     output = capsys.readouterr().out
     assert "javascript:alert(1)" in output and "data:text/html,x" in output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_old_history_becomes_pole_changes_and_the_last_import_the_baseline():
+    import datetime
+
+    from django.utils import timezone
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("poles", "0019_history_of_record")])
+    old = executor.loader.project_state([("poles", "0019_history_of_record")]).apps
+    try:
+        OldPole = old.get_model("poles", "Pole")
+        Historical = old.get_model("poles", "HistoricalPole")
+        pole = OldPole.objects.create(name="Pôle ancien", slug="pole-ancien", summary="Importé")
+        start = timezone.now() - datetime.timedelta(days=3)
+        for days, summary, reason in ((0, "Importé", "import ancien.csv"),
+                                      (1, "Revu par l'équipe", "")):  # fmt: skip
+            columns = [f.attname for f in Historical._meta.concrete_fields]
+            names = [n for n in columns if hasattr(pole, n) and not n.startswith("history")]
+            fields = {name: getattr(pole, name) for name in names}
+            Historical.objects.create(
+                **{**fields, "summary": summary}, history_date=start + datetime.timedelta(days),
+                history_type="+" if not days else "~", history_change_reason=reason,
+            )  # fmt: skip
+        OldPole.objects.filter(pk=pole.pk).update(summary="Revu par l'équipe")
+    finally:
+        call_command("migrate", verbosity=0)
+    pole = Pole.objects.get(slug="pole-ancien")
+    creation, edit = pole.changes.order_by("created_at")
+    assert (creation.source, creation.source_label, creation.is_creation) == (
+        "import",
+        "ancien.csv",
+        True,
+    )
+    assert edit.source == "editeur"
+    assert edit.changes == [{"field": "summary", "before": "Importé", "after": "Revu par l'équipe"}]
+    assert pole.imported_values["summary"] == "Importé"
+    Pole.objects.filter(pk=pole.pk).delete()
