@@ -1,30 +1,31 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponseBadRequest
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from poles.db_functions import folded_contains
+from poles.admin_mixins import (
+    AccentInsensitiveSearchMixin,
+    HardenedAdminMixin,
+    ReadOnlyReferenceAdmin,
+)
+
+# The admin of the app's parts: Django discovers poles.admin only.
+from poles.contributions import admin as contributions_admin  # noqa: F401
 from poles.forms import POLE_FIELDS, PoleAdminForm
 from poles.models import (
     VERIFICATION_MONTHS,
     Approach,
     ChangeSource,
-    Commune,
-    Department,
-    Epci,
     Member,
     Membership,
     Pole,
     PoleChange,
     Principle,
-    Region,
     StateCall,
     Theme,
 )
@@ -38,64 +39,10 @@ from poles.services import (
     poles_mark_verified,
     poles_set_published,
 )
+from poles.territories import admin as territories_admin  # noqa: F401
 
 # Editors typing "ecossolies.fr" mean https.
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
-
-
-class HardenedAdminMixin:
-    """What a staff member's typing or a crafted link can send stays a 4xx, never a 500.
-
-    NUL bytes are refused for every view by poles.security.RequestSanityMiddleware; here, the
-    admin's own openings: regular-expression lookups in the query string (PostgreSQL refuses an
-    invalid pattern with an error) and action selections that are not primary keys.
-    """
-
-    def lookup_allowed(self, lookup, value, request=None):
-        if lookup.rsplit("__", 1)[-1] in ("regex", "iregex"):
-            return False  # DisallowedModelAdminLookup: a 400
-        return super().lookup_allowed(lookup, value, request)
-
-    def response_action(self, request, queryset):
-        pk = self.model._meta.pk
-        try:
-            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                pk.to_python(value)
-        except ValidationError:
-            return HttpResponseBadRequest("Sélection invalide : ces éléments n'existent pas.")
-        return super().response_action(request, queryset)
-
-    def _is_key(self, model, value: str) -> bool:
-        try:
-            model._meta.pk.to_python(unquote(value))
-        except ValidationError:
-            return False
-        return True
-
-    # django-simple-history filters by the raw ids: anything but a key would reach the query.
-
-    def history_view(self, request, object_id, extra_context=None):
-        if not self._is_key(self.model, object_id):
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        return super().history_view(request, object_id, extra_context=extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        history = getattr(self.model, "history", None)
-        if not self._is_key(self.model, object_id) or (
-            history is not None and not self._is_key(history.model, version_id)
-        ):
-            raise Http404("Cette version n'existe pas.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class AccentInsensitiveSearchMixin:
-    """Admin search that ignores accents and case ("ecopole" finds "Écopôle")."""
-
-    folded_search_fields: tuple[str, ...] = ()
-
-    def get_search_results(self, request, queryset, search_term):
-        matches = folded_contains(search_term, self.folded_search_fields)
-        return (queryset if matches is None else queryset.filter(matches)), False
 
 
 class VerificationFilter(admin.SimpleListFilter):
@@ -390,16 +337,6 @@ class ThemeAdmin(HardenedAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"code": ["label"]}
 
 
-class ReadOnlyReferenceAdmin(HardenedAdminMixin, admin.ModelAdmin):
-    """Reference data kept by migrations: visible to editors, changed only through code."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(Approach)
 class ApproachAdmin(ReadOnlyReferenceAdmin):
     list_display = ["label", "axis", "code"]
@@ -414,55 +351,3 @@ class PrincipleAdmin(ReadOnlyReferenceAdmin):
 @admin.register(StateCall)
 class StateCallAdmin(ReadOnlyReferenceAdmin):
     list_display = ["label", "programme", "year", "phase", "code"]
-
-
-@admin.register(Region)
-class RegionAdmin(ReadOnlyReferenceAdmin):
-    list_display = ["name", "code"]
-    search_fields = ["name", "code"]
-
-
-@admin.register(Commune)
-class CommuneAdmin(ReadOnlyReferenceAdmin):
-    list_display = ["name", "code", "department", "postcodes", "epci"]
-    list_select_related = ["department", "epci"]
-    search_fields = ["search_name", "code", "postcodes"]
-    list_per_page = 50
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # the official list, loaded by manage.py load_communes
-
-    def get_search_results(self, request, queryset, search_term):
-        from poles.territories.models import search_key
-
-        term = search_term.strip()
-        if term.isdigit():
-            return queryset.filter(Q(code__startswith=term) | Q(postcodes__contains=term)), False
-        return queryset.filter(search_name__startswith=search_key(term)), False
-
-
-@admin.register(Epci)
-class EpciAdmin(ReadOnlyReferenceAdmin):
-    list_display = ["name", "siren", "kind"]
-    search_fields = ["search_name", "siren"]
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def get_search_results(self, request, queryset, search_term):
-        from poles.territories.models import search_key
-
-        return queryset.filter(
-            Q(search_name__contains=search_key(search_term)) | Q(siren=search_term.strip())
-        ), False
-
-
-@admin.register(Department)
-class DepartmentAdmin(ReadOnlyReferenceAdmin):
-    list_display = ["name", "code", "region"]
-    list_filter = ["region"]
-    search_fields = ["name", "code"]
-
-
-# The admin of the app's sub-packages (moderation of proposals).
-from poles.contributions import admin as contributions_admin  # noqa: E402, F401

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from poles.models import COMMON_PLACE_ANSWERS, STAGE_UNKNOWN, ApproachAxis, Membership, Pole
 from poles.schema import field_names
+from poles.territories.models import TERRITORIES
 from poles.validators import is_web_url
 
 LICENCE = "Licence Ouverte 2.0"
@@ -48,13 +49,9 @@ def pole_export_rows(*, poles: QuerySet[Pole], base_url: str) -> list[dict]:
         "recognitions": _codes_by_pole(Pole.recognitions.through, "statecall__code", pole_ids),
     }
     action: dict[int, list[str]] = {}
-    for kind, model, column in (
-        ("region", Pole.action_regions.through, "region__code"),
-        ("departement", Pole.action_departments.through, "department__code"),
-        ("epci", Pole.action_epcis.through, "epci__siren"),
-        ("commune", Pole.action_communes.through, "commune__code"),
-    ):
-        for pole_id, found in _codes_by_pole(model, column, pole_ids).items():
+    for kind, territory in TERRITORIES.items():
+        through = getattr(Pole, territory.action).through
+        for pole_id, found in _codes_by_pole(through, territory.action_code, pole_ids).items():
             action.setdefault(pole_id, []).extend(f"{kind}:{code}" for code in found)
     members: dict[int, list[str]] = {}
     for pole_id, name, category in (

@@ -33,16 +33,16 @@ from poles.models import (
     Approach,
     ApproachAxis,
     CharterStatus,
-    Department,
     MemberCategory,
     Membership,
     Pole,
-    Region,
     Stage,
     StateCall,
     Theme,
 )
 from poles.reference_labels import reference_choices
+from poles.territories.models import TERRITORIES, Department, PlaceKind, Region
+from poles.territories.selectors import place_acting_poles, place_get, place_poles
 
 # Parameters of the page, not of the search: the FilterSet ignores them, the page keeps them.
 VIEW_PARAMETERS = ("page", "vue", "pole")
@@ -209,6 +209,18 @@ def _approach_filter(label, axis: str) -> FacetFilter:
     )
 
 
+def _territory_filter(kind: PlaceKind, label, choices, **kwargs) -> FacetFilter:
+    """The filter of one kind of territory, named after the kind (`?region=53`): the poles
+    located in the territories chosen (poles/territories/models.py says what "in" means)."""
+    return FacetFilter(
+        label=label,
+        choices=choices,
+        method="filter_territory",
+        facet=Facet(TERRITORIES[kind].pole_path),
+        **kwargs,
+    )
+
+
 def parameter_errors_text(errors) -> str:
     """The sentence for a data request (API, feed) whose parameters PoleFilter refuses, each
     named with its messages. (The directory's pages ignore them visibly instead.)"""
@@ -223,8 +235,6 @@ class PlaceField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        from poles.territories.selectors import place_get
-
         place = place_get(key=value)
         if place is None:
             raise forms.ValidationError(
@@ -244,8 +254,6 @@ class PlaceFilter(django_filters.Filter):
     def filter(self, queryset, value):
         if not value:
             return queryset
-        from poles.territories.selectors import place_acting_poles, place_poles
-
         data = getattr(self.parent.form, "cleaned_data", {})
         if data.get("portee") == PlaceScope.ACTING:
             return place_acting_poles(place=value, poles=queryset)
@@ -289,19 +297,13 @@ class PoleFilter(django_filters.FilterSet):
         method="filter_themes",
         facet=Facet("theme__code", through=_through("themes")),
     )
-    region = FacetFilter(
-        label=_("Région"),
-        choices=_region_choices,
-        field_name="region__code",
-        facet=Facet("region__code"),
-    )
-    departement = FacetFilter(
-        label=_("Département"),
-        choices=_department_choices,
-        field_name="department__code",
-        facet=Facet("department__code"),
+    region = _territory_filter(PlaceKind.REGION, _("Région"), _region_choices)
+    departement = _territory_filter(
+        PlaceKind.DEPARTMENT,
+        _("Département"),
+        _department_choices,
         # Department options follow the chosen regions (one already chosen stays shown).
-        narrowed_by=("region", _departments_of),
+        narrowed_by=(PlaceKind.REGION.value, _departments_of),
     )
     categorie = FacetFilter(
         label=_("Catégorie de membres"),
@@ -352,6 +354,9 @@ class PoleFilter(django_filters.FilterSet):
 
     # -- filters -------------------------------------------------------------------------------
     # Many-to-many filters use pk__in subqueries: no duplicate rows, no DISTINCT.
+
+    def filter_territory(self, queryset, name, values):
+        return queryset.in_territory(PlaceKind(name), *values)
 
     def filter_search(self, queryset: QuerySet[Pole], name: str, value: str) -> QuerySet[Pole]:
         return queryset.search(value)

@@ -28,15 +28,11 @@ from poles.models import (
     Approach,
     ApproachAxis,
     ChangeSource,
-    Commune,
-    Department,
-    Epci,
     LocationPrecision,
     Member,
     MemberCategory,
     MembershipRole,
     Pole,
-    Region,
     StateCall,
     Theme,
 )
@@ -50,17 +46,9 @@ from poles.services import (
     pole_facts,
     pole_update,
 )
+from poles.territories.models import TERRITORIES, Commune, Department, Region
 
 MAX_REPORTED_ERRORS = 50
-# The territory of action: place kind -> the pole's relation, its model and code field.
-ACTION_MANAGERS = {
-    "region": "action_regions",
-    "departement": "action_departments",
-    "epci": "action_epcis",
-    "commune": "action_communes",
-}
-ACTION_MODELS = {"region": Region, "departement": Department, "epci": Epci, "commune": Commune}
-ACTION_CODES = {"region": "code", "departement": "code", "epci": "siren", "commune": "code"}
 MEMBER_PATTERN = re.compile(r"^(?P<name>.+?)\s*\((?P<category>[^()]+)\)$")
 
 # The English columns of ../shared/data/ptce_poles.csv, and the schema field each one holds.
@@ -443,11 +431,10 @@ class _Importer:
         """The territory of action: official places by their codes (commune:29232, ...)."""
         if not row["territoire_action"]:
             return None
-        found: dict[str, list] = {kind: [] for kind in ACTION_MANAGERS}
+        found: dict[str, list] = {kind: [] for kind in TERRITORIES}
         for key in row["territoire_action"].split(";"):
             kind, _, code = key.strip().partition(":")
-            model = ACTION_MODELS[kind]
-            item = model.objects.filter(**{ACTION_CODES[kind]: code}).first()
+            item = TERRITORIES[kind].get(code) if kind in TERRITORIES else None
             if item is None:
                 self.error(line, "territoire_action", f"lieu inconnu « {key.strip()} ».")
             elif item not in found[kind]:
@@ -636,7 +623,7 @@ class _Importer:
         for axis in (ApproachAxis.IMPULSE, ApproachAxis.ECONOMIC_DYNAMIC):
             facts[f"approaches:{axis}"] = [c for c in facts["approaches"] if axes[c] == axis]
         facts["action"] = sorted(
-            f"{kind}:{code}" for kind, manager in ACTION_MANAGERS.items() for code in facts[manager]
+            f"{kind}:{code}" for kind, place in TERRITORIES.items() for code in facts[place.action]
         )
         facts[MEMBERS] = sorted(fold(entry.rsplit(" (", 1)[0]) for entry in facts[MEMBERS])
         return facts
@@ -699,7 +686,7 @@ class _Importer:
                 relations[name] = wanted[name]
         if "action" in wanted:
             for kind, items in wanted["action"].items():
-                relations[ACTION_MANAGERS[kind]] = items
+                relations[TERRITORIES[kind].action] = items
         carrier = fold(row["structure_porteuse"])
         members = [
             # The only role the file tells: the member that is the carrier itself.

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from poles.db_functions import folded_contains
+from poles.territories import models as territories
+from poles.territories.models import Commune, Department, PlaceKind, Region
 from poles.validators import (
     FRANCE_BOXES,
     commune_insee_validator,
@@ -33,38 +35,6 @@ YEAR_MAX = 2100
 # Sort keys by year with unknown years last, as indexable expressions on every database.
 YEAR_ASCENDING = Coalesce("year_created", YEAR_MAX + 1)
 YEAR_DESCENDING = Coalesce("year_created", 0)
-
-
-# --- Territories -----------------------------------------------------------------------------
-
-
-class Region(models.Model):
-    code = models.CharField("code INSEE", max_length=2, unique=True)
-    name = models.CharField("nom", max_length=100, unique=True)
-    slug = models.SlugField("identifiant d'URL", max_length=100, unique=True)
-
-    class Meta:
-        verbose_name = "région"
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Department(models.Model):
-    code = models.CharField("code INSEE", max_length=3, unique=True)
-    name = models.CharField("nom", max_length=100, unique=True)
-    slug = models.SlugField("identifiant d'URL", max_length=100, unique=True)
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="departments", verbose_name="région"
-    )
-
-    class Meta:
-        verbose_name = "département"
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
 
 
 # --- The PTCE typology -----------------------------------------------------------------------
@@ -234,11 +204,13 @@ class PoleQuerySet(models.QuerySet):
             mainland_east=models.Max("longitude", filter=mainland),
         )
 
-    def in_region(self, code: str) -> PoleQuerySet:
-        return self.filter(region__code=code)
+    def in_territory(self, kind: PlaceKind, *codes: str) -> PoleQuerySet:
+        """Located in any of these territories of one kind ("region", "53")."""
+        return self.filter(territories.located_in(kind, codes))
 
-    def in_department(self, code: str) -> PoleQuerySet:
-        return self.filter(department__code=code)
+    def acting_on(self, kind: PlaceKind, *codes: str) -> PoleQuerySet:
+        """Declaring a territory of action that covers any of these territories."""
+        return self.filter(territories.acting_on(kind, codes))
 
     def search(self, text: str) -> PoleQuerySet:
         """Accent- and case-insensitive search in names, carrier, commune and members."""
@@ -759,4 +731,3 @@ class DirectoryVersion(models.Model):
 
 # Models of the app's sub-packages, registered with the app.
 from poles.contributions.models import Proposal  # noqa: E402, F401
-from poles.territories.models import Commune, Epci  # noqa: E402, F401

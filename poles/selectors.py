@@ -16,21 +16,18 @@ from poles.filters import PoleFilter
 from poles.models import (
     Approach,
     ChangeSource,
-    Commune,
-    Department,
-    Epci,
     LocationPrecision,
     Membership,
     Pole,
     PoleChange,
     PoleFormerSlug,
     Principle,
-    Region,
     StateCall,
     Theme,
 )
 from poles.reference_labels import reference_choices
 from poles.services import MEMBERS, RELATIONS, Fact, tracked_fields
+from poles.territories.models import TERRITORIES, Commune, PlaceKind, Region
 from poles.territories.selectors import poles_nearest
 
 
@@ -216,19 +213,16 @@ class _FactDisplay:
         for name, queryset in references.items():
             if name in wanted:
                 self.names[name] = dict(reference_choices(queryset))
-        places = {
-            ("region", "action_regions"): Region.objects.values_list("code", "name"),
-            ("department", "action_departments"): Department.objects.values_list("code", "name"),
-        }
-        for names, rows in places.items():
-            if wanted & set(names):
-                self.names.update({key: dict(rows) for key in names})
-        for name, model, key in (("action_epcis", Epci, "siren"),
-                                 ("action_communes", Commune, "code")):  # fmt: skip
-            codes = {code for fact_name, code in facts if fact_name == name}
+        # A pole's region and department are shown by name, like the places it acts on.
+        located = {PlaceKind.REGION: "region", PlaceKind.DEPARTMENT: "department"}
+        for kind, territory in TERRITORIES.items():
+            names = {territory.action, located.get(kind, territory.action)}
+            codes = {code for fact_name, code in facts if fact_name in names}
             if codes:
-                rows = model.objects.filter(**{f"{key}__in": codes}).values_list(key, "name")
-                self.names[name] = dict(rows)
+                field_ = territory.code_field
+                rows = territory.model.objects.filter(**{f"{field_}__in": codes})
+                found = dict(rows.values_list(field_, "name"))
+                self.names.update(dict.fromkeys(names, found))
         self.choices = {
             f.name: {str(k): str(v) for k, v in f.flatchoices}
             for f in tracked_fields()

@@ -23,15 +23,8 @@ from django.db import models, transaction
 
 from poles.caching import directory_version_bump
 from poles.db_functions import fold
-from poles.models import (
-    ChangeSource,
-    Commune,
-    Member,
-    Membership,
-    Pole,
-    PoleChange,
-    PoleFormerSlug,
-)
+from poles.models import ChangeSource, Member, Membership, Pole, PoleChange, PoleFormerSlug
+from poles.territories.models import TERRITORIES, Commune
 
 Fact = Any  # str, int, bool, None or a sorted list of str: what JSON holds
 
@@ -40,7 +33,7 @@ UNTRACKED_FIELDS = frozenset({"id", "created_at", "updated_at", "imported_values
 # Many-to-many relations, each recorded as the sorted codes of its items.
 RELATIONS = (
     "approaches", "principles", "themes", "recognitions",
-    "action_regions", "action_departments", "action_epcis", "action_communes",
+    *(territory.action for territory in TERRITORIES.values()),
 )  # fmt: skip
 MEMBERS = "members"
 
@@ -55,8 +48,10 @@ def tracked_fields() -> list[models.Field]:
 
 def _code_field(model: type[models.Model]) -> str:
     """The field that names a related item publicly (a place, an approach, a theme, a call)."""
-    names = {f.name for f in model._meta.fields}
-    return next((name for name in ("code", "siren") if name in names), "pk")
+    territory = next((t for t in TERRITORIES.values() if t.model is model), None)
+    if territory is not None:
+        return territory.code_field
+    return "code" if "code" in {f.name for f in model._meta.fields} else "pk"
 
 
 def _code(item: models.Model) -> str:

@@ -8,30 +8,26 @@ data edited in the admin). Bumps are deduplicated per transaction.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from poles import models
-from poles.caching import directory_version_bump
+from poles.caching import directory_changed, directory_version_bump
+from poles.selectors import directory_summary_warm
+from poles.territories.models import TERRITORIES
 
 WATCHED_MODELS = (
     models.Pole,
     models.Member,
     models.Membership,
-    models.Region,
-    models.Department,
     models.Approach,
     models.Principle,
     models.Theme,
     models.StateCall,
-    models.Commune,
-    models.Epci,
+    *(territory.model for territory in TERRITORIES.values()),
 )
 WATCHED_RELATIONS = (
     models.Pole.approaches.through,
     models.Pole.principles.through,
     models.Pole.themes.through,
     models.Pole.recognitions.through,
-    models.Pole.action_communes.through,
-    models.Pole.action_epcis.through,
-    models.Pole.action_departments.through,
-    models.Pole.action_regions.through,
+    *(getattr(models.Pole, territory.action).through for territory in TERRITORIES.values()),
 )
 
 
@@ -42,7 +38,14 @@ def _bump(sender, **kwargs) -> None:
         directory_version_bump()
 
 
+def _warm(sender, **kwargs) -> None:
+    # The unfiltered directory's counts (what most visitors ask first, and the costliest part
+    # of a page) are computed by the writer, so that no visitor waits for them.
+    directory_summary_warm()
+
+
 def connect() -> None:
+    directory_changed.connect(_warm, dispatch_uid="warm-directory-counts")
     for model in WATCHED_MODELS:
         post_save.connect(_bump, sender=model, dispatch_uid=f"bump-save-{model.__name__}")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-delete-{model.__name__}")

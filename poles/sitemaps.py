@@ -1,7 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from poles.models import Department, Pole, Region
+from poles.models import Pole
+from poles.territories.models import Department, Region
 
 
 class _BothLanguages(Sitemap):

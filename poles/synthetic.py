@@ -14,7 +14,6 @@ from poles.caching import directory_version_bump
 from poles.models import (
     Approach,
     ApproachAxis,
-    Department,
     LocationPrecision,
     Member,
     MemberCategory,
@@ -22,6 +21,7 @@ from poles.models import (
     Pole,
     Theme,
 )
+from poles.territories.models import Department
 from poles.validators import FRANCE_BOXES
 
 SYNTHETIC_PREFIX = "synthetique-"

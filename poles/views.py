@@ -37,11 +37,9 @@ from poles.models import (
     Approach,
     ApproachAxis,
     CharterStatus,
-    Department,
     MemberCategory,
     Pole,
     Principle,
-    Region,
     Theme,
 )
 from poles.reference_labels import reference_choices
@@ -58,7 +56,7 @@ from poles.selectors import (
     pole_public_history,
     region_list_with_counts,
 )
-from poles.territories.models import search_key
+from poles.territories.models import Department, PlaceKind, Region, search_key
 from poles.territories.selectors import place_get, place_poles, place_search, poles_nearest
 
 PAGE_SIZE = 20
@@ -184,14 +182,16 @@ def _place_context(filterset: PoleFilter, total: int) -> dict:
     context = {"place": place, "nearest": [], "department_total": None, "acting": acting}
     if acting:
         return context  # where poles act: distances would say nothing about it
-    if total == 0 and place.kind in ("commune", "epci") and place.department_code:
-        context["department_total"] = others.in_department(place.department_code).count()
+    if total == 0 and place.department_code and not place.is_department:
+        context["department_total"] = others.in_territory(
+            PlaceKind.DEPARTMENT, place.department_code
+        ).count()
     if place.has_point:
         context["nearest"] = poles_nearest(
             latitude=place.latitude,
             longitude=place.longitude,
             poles=others.exclude(pk__in=place_poles(place=place, poles=others).values("pk"))
-            if place.kind != "point"
+            if place.is_territory
             else others,
         )
     return context
@@ -288,13 +288,14 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     departments = region.departments.annotate(
         pole_count=Count("poles", filter=Q(poles__is_published=True))
     ).order_by("code")
-    return _territory_page(request, region, {"region": [region.code]}, departments=departments)
+    selection = {PlaceKind.REGION.value: [region.code]}
+    return _territory_page(request, region, selection, departments=departments)
 
 
 @read_only
 def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
     department = get_object_or_404(Department.objects.select_related("region"), slug=slug)
-    return _territory_page(request, department, {"departement": [department.code]})
+    return _territory_page(request, department, {PlaceKind.DEPARTMENT.value: [department.code]})
 
 
 def _selection_context(request: HttpRequest, filterset: PoleFilter) -> dict:

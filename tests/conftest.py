@@ -75,7 +75,7 @@ def _reference_data_in_transactional_tests(request):
     request.getfixturevalue("transactional_db")
     from django.core.management import call_command
 
-    from poles.models import Region
+    from poles.territories.models import Region
 
     if not Region.objects.exists():
         call_command("loaddata", str(reference), verbosity=0)

@@ -4,18 +4,8 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils.text import slugify
 
-from poles.models import (
-    Commune,
-    Department,
-    Epci,
-    LocationPrecision,
-    Member,
-    MemberCategory,
-    Membership,
-    Pole,
-    Region,
-)
-from poles.territories.models import search_key
+from poles.models import LocationPrecision, Member, MemberCategory, Membership, Pole
+from poles.territories.models import Commune, Department, Epci, Region, search_key
 
 
 def department(code: str) -> Department:

@@ -10,8 +10,9 @@ from django.conf import settings
 
 from poles.imports import poles_import_csv
 from poles.management.commands.check_translations import problems
-from poles.models import Approach, Department, Member, Pole, Principle, Region, StateCall, Theme
+from poles.models import Approach, Member, Pole, Principle, StateCall, Theme
 from poles.reference_labels import REFERENCE_TEXTS
+from poles.territories.models import Department, Region
 from tests.e2e.test_accessibility import add_places
 from tests.test_html import ENGLISH_PAGES
 

@@ -26,8 +26,9 @@ from poles.api.serializers import (
 from poles.caching import address_etag
 from poles.exports import pole_export_rows
 from poles.filters import PoleFilter
-from poles.models import Approach, Department, Pole, Region, StateCall, Theme
+from poles.models import Approach, Pole, StateCall, Theme
 from poles.selectors import pole_list_published
+from poles.territories.models import Department, Region
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Paramètre invalide"),

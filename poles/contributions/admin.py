@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from poles.admin import HardenedAdminMixin
+from poles.admin_mixins import HardenedAdminMixin
 from poles.contributions.models import Proposal, ProposalStatus
 from poles.contributions.services import (
     ProposalAlreadyDecided,
@@ -17,6 +17,8 @@ from poles.contributions.services import (
     proposal_diff,
     proposal_reject,
 )
+from poles.models import Pole
+from poles.territories.models import PlaceKind, Region
 
 
 class Decision(forms.Form):
@@ -63,13 +65,12 @@ class RegionFilter(admin.SimpleListFilter):
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        from poles.models import Region
-
         return list(Region.objects.values_list("code", "name"))
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(pole__region__code=self.value())
+            poles = Pole.objects.in_territory(PlaceKind.REGION, self.value())
+            return queryset.filter(pole__in=poles.values("pk"))
         return queryset
 
 

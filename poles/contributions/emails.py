@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from poles.contributions.models import Proposal
+
 logger = logging.getLogger(__name__)
 
 
@@ -47,8 +49,6 @@ def editor_addresses() -> list[str]:
 
 
 def notify_editors(*, proposal_id: int) -> bool:
-    from poles.contributions.models import Proposal
-
     proposal = Proposal.objects.select_related("pole").get(pk=proposal_id)
     path = reverse("admin:poles_proposal_change", args=[proposal.pk])
     return _send(
@@ -60,8 +60,6 @@ def notify_editors(*, proposal_id: int) -> bool:
 
 
 def notify_contributor(*, proposal_id: int) -> bool:
-    from poles.contributions.models import Proposal
-
     proposal = Proposal.objects.select_related("pole").get(pk=proposal_id)
     # In the language of the site the contributor wrote from (the pole's page in it too).
     with translation.override(proposal.language):

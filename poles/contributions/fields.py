@@ -24,13 +24,13 @@ from poles.models import (
     Approach,
     ApproachAxis,
     CharterStatus,
-    Department,
     Pole,
     Stage,
     Theme,
 )
 from poles.reference_labels import reference_choices
 from poles.services import MemberEntry
+from poles.territories.models import Department
 
 Value = Any  # str, int, None or a list of str: what JSON holds
 

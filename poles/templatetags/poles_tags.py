@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
 from poles.reference_labels import reference_text
+from poles.territories.models import TERRITORIES
 
 register = template.Library()
 
@@ -53,6 +54,12 @@ def reference(text: str) -> str:
 def json_object(**values) -> dict:
     """A dict built in a template, for json_script (texts the page's scripts show)."""
     return values
+
+
+@register.simple_tag
+def place_kind_labels() -> dict:
+    """Each kind of territory's name in the page's language, for the place search's script."""
+    return {kind.value: str(kind.label) for kind in TERRITORIES}
 
 
 @register.filter

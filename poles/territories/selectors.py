@@ -9,9 +9,19 @@ from decimal import Decimal
 
 from django.db.models import Avg, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
+from django.utils.translation import gettext as _
 
-from poles.models import Department, LocationPrecision, Pole, Region
-from poles.territories.models import Commune, Epci, search_key
+from poles.models import LocationPrecision, Pole
+from poles.territories.models import (
+    POINT_ZOOM,
+    TERRITORIES,
+    Commune,
+    Department,
+    Epci,
+    PlaceKind,
+    Region,
+    search_key,
+)
 
 EARTH_RADIUS_KM = 6371.0
 # "Nearest" stops at this distance: across the ocean, a pole is not near.
@@ -24,7 +34,7 @@ POSTCODE = re.compile(r"^\d{5}$")
 
 @dataclass(frozen=True)
 class Place:
-    kind: str
+    kind: PlaceKind
     code: str
     name: str
     detail: str = ""  # what tells homonyms apart: "Finistère (29)"
@@ -45,14 +55,33 @@ class Place:
     def has_point(self) -> bool:
         return self.latitude is not None
 
+    @property
+    def kind_label(self) -> str:
+        return PlaceKind(self.kind).label
+
+    @property
+    def is_territory(self) -> bool:
+        """An official territory, which holds poles (a position does not)."""
+        return self.kind in TERRITORIES
+
+    @property
+    def is_department(self) -> bool:
+        return self.kind == PlaceKind.DEPARTMENT
+
+    @property
+    def zoom(self) -> int:
+        """The map's zoom that shows the whole place around its centre."""
+        territory = TERRITORIES.get(self.kind)
+        return territory.zoom if territory else POINT_ZOOM
+
     def as_json(self) -> dict:
-        return {"key": self.key, "label": self.label, "kind": self.kind}
+        return {"key": self.key, "label": self.label, "kind": self.kind.value}
 
 
 def _commune_place(commune: Commune) -> Place:
     department = commune.department
     return Place(
-        kind="commune",
+        kind=PlaceKind.COMMUNE,
         code=commune.code,
         name=commune.name,
         detail=department.code,
@@ -73,38 +102,29 @@ def _epci_place(epci: Epci) -> Place:
     communes = Commune.objects.filter(epci=epci)
     departments = sorted(set(communes.values_list("department__code", flat=True)))
     lat, lon = _centre(communes)
-    return Place("epci", epci.siren, epci.name, ", ".join(departments), lat, lon)
+    return Place(PlaceKind.EPCI, epci.siren, epci.name, ", ".join(departments), lat, lon)
 
 
 def _department_place(department: Department) -> Place:
     lat, lon = _centre(Commune.objects.filter(department=department))
-    return Place("departement", department.code, department.name, department.code, lat, lon,
-                 department.code, department.name)  # fmt: skip
+    return Place(PlaceKind.DEPARTMENT, department.code, department.name, department.code, lat,
+                 lon, department.code, department.name)  # fmt: skip
 
 
 def _region_place(region: Region) -> Place:
     lat, lon = _centre(Commune.objects.filter(department__region=region))
-    return Place("region", region.code, region.name, "région", lat, lon)
+    return Place(PlaceKind.REGION, region.code, region.name, PlaceKind.REGION.label, lat, lon)
 
 
 def place_get(*, key: str) -> Place | None:
     """The place a link names ("commune:29232", "point:47.99,-4.10"), or None."""
     kind, _, code = key.partition(":")
-    if kind == "commune":
-        commune = Commune.objects.select_related("department").filter(code=code).first()
-        return _commune_place(commune) if commune else None
-    if kind == "epci":
-        epci = Epci.objects.filter(siren=code).first()
-        return _epci_place(epci) if epci else None
-    if kind == "departement":
-        department = Department.objects.filter(code=code.upper()).first()
-        return _department_place(department) if department else None
-    if kind == "region":
-        region = Region.objects.filter(code=code).first()
-        return _region_place(region) if region else None
-    if kind == "point":
+    if kind == PlaceKind.POINT:
         return _point_place(code)
-    return None
+    if kind not in TERRITORIES:
+        return None
+    territory = TERRITORIES[PlaceKind(kind)].get(code)
+    return _PLACES[kind](territory) if territory else None
 
 
 def _point_place(code: str) -> Place | None:
@@ -114,7 +134,15 @@ def _point_place(code: str) -> Place | None:
         return None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
-    return Place("point", f"{lat},{lon}", "Votre position", "", lat, lon)
+    return Place(PlaceKind.POINT, f"{lat},{lon}", _("Votre position"), "", lat, lon)
+
+
+_PLACES = {
+    PlaceKind.COMMUNE: _commune_place,
+    PlaceKind.EPCI: _epci_place,
+    PlaceKind.DEPARTMENT: _department_place,
+    PlaceKind.REGION: _region_place,
+}
 
 
 def place_search(*, text: str, limit: int = 10) -> list[Place]:
@@ -165,53 +193,13 @@ def place_search(*, text: str, limit: int = 10) -> list[Place]:
 
 
 def place_poles(*, place: Place, poles: QuerySet[Pole]) -> QuerySet[Pole]:
-    """The poles located in the place (a point is not a territory: all of them)."""
-    if place.kind == "commune":
-        return poles.filter(commune_insee=place.code)
-    if place.kind == "epci":
-        codes = Commune.objects.filter(epci__siren=place.code).values("code")
-        return poles.filter(commune_insee__in=codes)
-    if place.kind == "departement":
-        return poles.filter(department__code=place.code)
-    if place.kind == "region":
-        return poles.filter(region__code=place.code)
-    return poles
+    """The poles located in the place (a position is not a territory: all of them)."""
+    return poles.in_territory(place.kind, place.code) if place.is_territory else poles
 
 
 def place_acting_poles(*, place: Place, poles: QuerySet[Pole]) -> QuerySet[Pole]:
-    """The poles whose territory of action covers the place: the place itself, a territory
-    that holds it, or (for a department or region) a territory inside it."""
-    through = {
-        "commune": Pole.action_communes.through,
-        "epci": Pole.action_epcis.through,
-        "departement": Pole.action_departments.through,
-        "region": Pole.action_regions.through,
-    }
-    communes = Commune.objects.all()
-    if place.kind == "commune":
-        communes = communes.filter(code=place.code)
-    elif place.kind == "epci":
-        communes = communes.filter(epci__siren=place.code)
-    elif place.kind == "departement":
-        communes = communes.filter(department__code=place.code)
-    elif place.kind == "region":
-        communes = communes.filter(department__region__code=place.code)
-    else:
-        return poles  # a point has no territory
-    departments = Department.objects.filter(communes__in=communes).values("pk")
-    if place.kind == "region":
-        departments = Department.objects.filter(region__code=place.code).values("pk")
-    elif place.kind == "departement":
-        departments = Department.objects.filter(code=place.code).values("pk")
-    regions = Region.objects.filter(departments__pk__in=departments).values("pk")
-    acting = (
-        Q(pk__in=through["commune"].objects.filter(commune__in=communes).values("pole_id"))
-        | Q(pk__in=through["epci"].objects.filter(epci__communes__in=communes).values("pole_id"))
-        | Q(pk__in=through["departement"].objects.filter(department__in=departments)
-            .values("pole_id"))
-        | Q(pk__in=through["region"].objects.filter(region__in=regions).values("pole_id"))
-    )  # fmt: skip
-    return poles.filter(acting)
+    """The poles whose territory of action covers the place (a position has none: all)."""
+    return poles.acting_on(place.kind, place.code) if place.is_territory else poles
 
 
 def distance_km(latitude: float, longitude: float):

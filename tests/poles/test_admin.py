@@ -3,7 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from poles.models import Member, MemberCategory, Membership, Pole, Region, Theme
+from poles.models import Member, MemberCategory, Membership, Pole, Theme
+from poles.territories.models import Region
 from tests.factories import MemberFactory, MembershipFactory, PoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

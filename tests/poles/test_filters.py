@@ -172,7 +172,7 @@ def test_many_repeated_values_read_each_choice_list_once(client, django_assert_m
 
     PoleFactory(located=True).themes.add(Theme.objects.get(code="alimentation"))
 
-    from poles.models import Department
+    from poles.territories.models import Department
 
     codes = ["44", *Department.objects.exclude(code="44").values_list("code", flat=True)[:39]]
 

@@ -10,6 +10,7 @@ from poles.models import (
     Membership,
     Pole,
 )
+from poles.territories.models import PlaceKind
 from tests.factories import MemberFactory, MembershipFactory, PoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,8 +159,9 @@ def test_queryset_verbs():
     unlocated = PoleFactory()
     assert list(Pole.objects.published().located()) == [published]
     assert list(Pole.objects.published().unlocated()) == [unlocated]
-    assert list(Pole.objects.in_region("52")) == [published]
-    assert list(Pole.objects.in_department("44")) == [published]
+    assert list(Pole.objects.in_territory(PlaceKind.REGION, "52")) == [published]
+    assert list(Pole.objects.in_territory(PlaceKind.DEPARTMENT, "44")) == [published]
+    assert list(Pole.objects.in_territory(PlaceKind.DEPARTMENT, "29")) == []
 
 
 @pytest.mark.parametrize(

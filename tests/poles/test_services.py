@@ -3,19 +3,7 @@
 import pytest
 
 from poles.caching import directory_version
-from poles.models import (
-    Approach,
-    ChangeSource,
-    Commune,
-    Department,
-    Epci,
-    Pole,
-    PoleChange,
-    Principle,
-    Region,
-    StateCall,
-    Theme,
-)
+from poles.models import Approach, ChangeSource, Pole, PoleChange, Principle, StateCall, Theme
 from poles.services import (
     RELATIONS,
     MemberEntry,
@@ -24,6 +12,7 @@ from poles.services import (
     pole_latest_change_id,
     pole_update,
 )
+from poles.territories.models import Commune, Department, Epci, Region
 from tests.factories import CommuneFactory, EpciFactory, PoleFactory, UserFactory, department
 
 pytestmark = pytest.mark.django_db
