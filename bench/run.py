@@ -66,8 +66,8 @@ def fresh_database(backend: str, size: int, env: dict) -> None:
     run([PYTHON, "manage.py", "migrate", "-v0"], env)
     run([PYTHON, "manage.py", "load_communes", "-v0"], env)
     if size:
-        run([PYTHON, "manage.py", "generate_synthetic", "--poles", str(size),
-             "--members-per-pole", "5", "-v0"], env)  # fmt: skip
+        run([PYTHON, "bench/synthetic.py", "--poles", str(size), "--members-per-pole", "5"],
+            env)  # fmt: skip
     else:
         run([PYTHON, "manage.py", "import_poles", "fixtures/ptce_poles.csv", "-v0"], env)
 

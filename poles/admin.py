@@ -16,7 +16,7 @@ from poles.admin_mixins import (
 
 # The admin of the app's parts: Django discovers poles.admin only.
 from poles.contributions import admin as contributions_admin  # noqa: F401
-from poles.forms import POLE_FIELDS, PoleAdminForm
+from poles.forms import POLE_FIELDS, URL_FIELD_OVERRIDES, PoleAdminForm
 from poles.models import (
     VERIFICATION_MONTHS,
     Approach,
@@ -40,9 +40,6 @@ from poles.services import (
     poles_set_published,
 )
 from poles.territories import admin as territories_admin  # noqa: F401
-
-# Editors typing "ecossolies.fr" mean https.
-URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
 class VerificationFilter(admin.SimpleListFilter):

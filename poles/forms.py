@@ -12,12 +12,16 @@ from poles.services import pole_conflicts, pole_latest_change_id, proposed_facts
 POLE_FIELDS = frozenset(f.name for f in Pole._meta.get_fields())
 
 
+# Editors typing "ecossolies.fr" mean https (Django 6's default, opted into now), in the admin's
+# forms (its formfield_overrides) and in the form classes below.
+URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
 def https_formfield(db_field, **kwargs):
-    """Editors typing "ecossolies.fr" mean https (Django 6's default, opted into now): the
-    admin form's own fields are built when this module loads, before the admin's overrides."""
-    if isinstance(db_field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return db_field.formfield(**kwargs)
+    """The form field of a model field with URL_FIELD_OVERRIDES. A ModelForm class builds its
+    fields when its module loads, before any admin override: without this, Django warns there
+    (RemovedInDjango60Warning), which the tests turn into an error."""
+    return db_field.formfield(**{**URL_FIELD_OVERRIDES.get(type(db_field), {}), **kwargs})
 
 
 class PointMapWidget(forms.NumberInput):

@@ -85,7 +85,7 @@ class ContentSecurityPolicyMiddleware:
                     "object-src 'none'",
                     "base-uri 'self'",
                     "form-action 'self'",
-                    # Only the embeddable map says otherwise (poles.views.map_embed).
+                    # Only the embeddable map says otherwise (poles.views.directory.map_embed).
                     f"frame-ancestors {getattr(response, 'csp_frame_ancestors', NO_FRAMING)}",
                 ]
             )

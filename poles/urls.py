@@ -1,22 +1,23 @@
 from django.urls import path
 from django.views.decorators.http import etag
 
-from poles import feeds, views
+from poles import feeds
 from poles.caching import address_etag
 from poles.contributions import views as contributions
 from poles.contributions.models import ProposalKind
 from poles.security import read_only
+from poles.views import directory, open_data, pages
 
 app_name = "poles"
 
 urlpatterns = [
-    path("", views.pole_list, name="list"),
-    path("carte/poles.geojson", views.pole_map_data, name="map_data"),
-    path("lieux/", views.place_suggestions, name="place_suggestions"),
-    path("carte/integree/", views.map_embed, name="map_embed"),
-    path("integrer/", views.embed_builder, name="embed_builder"),
-    path("poles/<slug:slug>/", views.pole_detail, name="detail"),
-    path("poles/<slug:slug>/historique/", views.pole_history, name="history"),
+    path("", directory.pole_list, name="list"),
+    path("carte/poles.geojson", directory.pole_map_data, name="map_data"),
+    path("lieux/", directory.place_suggestions, name="place_suggestions"),
+    path("carte/integree/", directory.map_embed, name="map_embed"),
+    path("integrer/", directory.embed_builder, name="embed_builder"),
+    path("poles/<slug:slug>/", pages.pole_detail, name="detail"),
+    path("poles/<slug:slug>/historique/", pages.pole_history, name="history"),
     path(
         "poles/<slug:slug>/proposer/",
         contributions.proposal_form,
@@ -51,16 +52,16 @@ urlpatterns = [
         read_only(etag(address_etag)(feeds.UpdatedPolesFeed())),
         name="feed_updated",
     ),
-    path("charte/", views.charter, name="charter"),
-    path("regions/", views.region_list, name="region_list"),
-    path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
-    path("departements/<slug:slug>/", views.department_detail, name="department_detail"),
-    path("qu-est-ce-qu-un-ptce/", views.about, name="about"),
-    path("donnees/", views.open_data, name="open_data"),
-    path("donnees/api/", views.api_documentation, name="api_documentation"),
-    path("donnees/schema.json", views.data_schema, name="data_schema"),
-    path("donnees/poles.csv", views.export_csv, name="export_csv"),
-    path("donnees/poles.geojson", views.export_geojson, name="export_geojson"),
-    path("mentions-legales/", views.legal_notice, name="legal_notice"),
-    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("charte/", directory.charter, name="charter"),
+    path("regions/", directory.region_list, name="region_list"),
+    path("regions/<slug:slug>/", directory.region_detail, name="region_detail"),
+    path("departements/<slug:slug>/", directory.department_detail, name="department_detail"),
+    path("qu-est-ce-qu-un-ptce/", pages.about, name="about"),
+    path("donnees/", open_data.open_data, name="open_data"),
+    path("donnees/api/", open_data.api_documentation, name="api_documentation"),
+    path("donnees/schema.json", open_data.data_schema, name="data_schema"),
+    path("donnees/poles.csv", open_data.export_csv, name="export_csv"),
+    path("donnees/poles.geojson", open_data.export_geojson, name="export_geojson"),
+    path("mentions-legales/", pages.legal_notice, name="legal_notice"),
+    path("accessibilite/", pages.accessibility, name="accessibility"),
 ]

@@ -8,7 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from poles.forms import AdminLoginForm
 from poles.security import read_only
 from poles.sitemaps import SITEMAPS
-from poles.views import favicon, robots_txt, web_manifest
+from poles.views.pages import favicon, robots_txt, web_manifest
 
 admin.site.site_header = "Annuaire des PTCE — administration"
 admin.site.site_title = "Annuaire des PTCE"

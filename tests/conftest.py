@@ -7,17 +7,21 @@ PROJECT_TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 
 class InvalidTemplateVariable(str):
-    """Makes our own templates fail on an undefined variable (Django's admin ones are lenient)."""
+    """Makes our own templates fail on an undefined variable, the admin pages we override
+    included; Django's and the libraries' templates stay lenient (theirs rely on it)."""
 
     def __mod__(self, name):
         import inspect
 
+        from django.template.base import Node
+
+        # The innermost template node being rendered knows the file it was written in, even
+        # when our template extends Django's (or Django's includes ours).
         for frame_info in inspect.stack():
-            context = frame_info.frame.f_locals.get("context")
-            template = getattr(context, "template", None)
-            origin = getattr(getattr(template, "origin", None), "name", "") or ""
-            if origin:
-                if origin.startswith(str(PROJECT_TEMPLATES)) and "/admin/" not in origin:
+            node = frame_info.frame.f_locals.get("self")
+            if isinstance(node, Node) and getattr(node, "origin", None) is not None:
+                origin = node.origin.name or ""
+                if origin.startswith(str(PROJECT_TEMPLATES)):
                     raise AssertionError(f"undefined template variable {name!r} in {origin}")
                 break
         return ""

@@ -188,13 +188,26 @@ def test_keyboard_journey_through_skip_links_filters_results_and_pagination(
 
 
 def test_map_markers_are_reachable_by_keyboard(page, live_server, directory):
+    from poles.models import Pole
+    from poles.territories.models import PlaceKind
+
+    pole = Pole.objects.published().in_territory(PlaceKind.DEPARTMENT, "44").get()
     page.goto(live_server.url + "/?departement=44")
     page.wait_for_selector("[data-map][data-marker-count]")
-    state = tab_until(page, lambda s: "leaflet-marker-icon" in page.evaluate(
+    state = tab_until(page, lambda s: "pole-marker" in page.evaluate(
         "document.activeElement.className"))  # fmt: skip
     assert state["tag"] == "DIV"
+    # The marker is named after its pole for screen readers, and opens its popup with Enter.
+    assert page.evaluate("document.activeElement.title").startswith(pole.name)
+    assert page.locator(".leaflet-popup").count() == 0
     page.keyboard.press("Enter")
-    page.wait_for_selector(".leaflet-popup, .pole-marker")
+    popup = page.locator(".leaflet-popup")
+    popup.wait_for()
+    assert (
+        popup.get_by_role("link", name=pole.name)
+        .get_attribute("href")
+        .endswith(f"/poles/{pole.slug}/")
+    )
 
 
 def test_small_screen_folds_filters_and_keeps_map_and_list_usable(browser, live_server, directory,

@@ -77,11 +77,28 @@ def test_csp_allows_the_configured_tile_server_only():
     assert "img-src 'self' data: https://tile.openstreetmap.org" in csp
 
 
-def test_hsts_over_https_in_production(client, settings):
-    settings.SECURE_HSTS_SECONDS = 31536000
-    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    response = client.get("/", secure=True)
-    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+def test_production_settings_send_hsts_over_https_and_redirect_plain_http(tmp_path):
+    """The production settings themselves (not a test's), answering real requests."""
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "c = Client(raise_request_exception=False, HTTP_HOST='annuaire.example.org');"
+        "r = c.get('/robots.txt', secure=True);"
+        "print(r.status_code, r.get('Strict-Transport-Security'), sep='|');"
+        "r = c.get('/robots.txt');"
+        "print(r.status_code, r.get('Location'), r.get('Strict-Transport-Security'), sep='|')"
+    )
+    env = production_env(
+        DJANGO_SETTINGS_MODULE="ptce_site.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    secure, plain = result.stdout.strip().splitlines()[-2:]
+    assert secure == "200|max-age=31536000; includeSubDomains; preload", result.stderr
+    assert plain == "301|https://annuaire.example.org/robots.txt|None"
 
 
 def test_check_deploy_is_clean_in_production_settings():

@@ -1,65 +1,42 @@
-"""The public pages and data endpoints. Views parse, call a selector or the PoleFilter, render."""
+"""The directory: the list and map of poles with their filters, the place search, the map's
+data, the territory and charter pages (fixed selections) and the embeddable map."""
 
 import json
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.vary import vary_on_headers
 
-from poles.caching import body_response, cached_body, cached_page, page_key, set_validators
-from poles.exports import (
-    LICENCE,
-    LICENCE_URL,
-    pole_export_rows,
-    pole_json_ld,
-    rows_to_csv,
-    rows_to_geojson,
-)
+from poles.caching import body_response, cached_body, cached_page, page_key
 from poles.filters import (
     DEFAULT_SORT,
     SORT_PARAMETER,
     VIEW_PARAMETERS,
-    FacetFilter,
     PlaceScope,
     PoleFilter,
 )
 from poles.forms import EmbedForm
-from poles.models import (
-    Approach,
-    ApproachAxis,
-    CharterStatus,
-    MemberCategory,
-    Pole,
-    Principle,
-    Theme,
-)
+from poles.models import CharterStatus, Pole, Principle, Theme
 from poles.reference_labels import reference_choices
-from poles.schema import SCHEMA_PATH, schema_fields
 from poles.security import read_only
 from poles.selectors import (
-    directory_last_updated,
     directory_summary,
     pole_filter_published,
-    pole_former_address,
-    pole_get_published,
     pole_map_features,
-    pole_nearby,
-    pole_public_history,
     region_list_with_counts,
 )
 from poles.territories.models import Department, PlaceKind, Region, search_key
 from poles.territories.selectors import place_get, place_poles, place_search, poles_nearest
 
 PAGE_SIZE = 20
+
+
 FRAGMENT_HEADER = "X-Requested-With"
 
 
@@ -223,61 +200,6 @@ def pole_map_data(request: HttpRequest) -> HttpResponse:
 
 
 @read_only
-def pole_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return cached_page(
-        request,
-        namespace="pole",
-        key=page_key(request, slug),
-        render=lambda: _pole_detail_page(request, slug),
-    )
-
-
-def _published_or_moved(slug: str, *, view: str) -> HttpResponse:
-    """A 301 to the pole's current address when `slug` is a former one, else a 404."""
-    moved = pole_former_address(slug=slug)
-    if moved is None:
-        raise Http404(_("Aucun pôle publié ne porte cette adresse."))
-    return redirect(view, slug=moved, permanent=True)
-
-
-def _pole_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
-    pole = pole_get_published(slug=slug)
-    if pole is None:
-        return _published_or_moved(slug, view="poles:detail")
-    memberships_by_category: dict[str, list] = {}
-    for membership in pole.memberships.all():
-        label = membership.member.get_category_display()
-        memberships_by_category.setdefault(label, []).append(membership)
-    context = {
-        "pole": pole,
-        "memberships_by_category": memberships_by_category,
-        "nearby": pole_nearby(pole=pole),
-        "common_place": Approach.objects.filter(axis=ApproachAxis.COMMON_PLACE).first(),
-        "json_ld": pole_json_ld(pole, url=request.build_absolute_uri(pole.get_absolute_url())),
-    }
-    return render(request, "poles/pole_detail.html", context)
-
-
-@read_only
-def pole_history(request: HttpRequest, slug: str) -> HttpResponse:
-    """Where each public fact of a pole comes from: its dated changes and their sources."""
-    return cached_page(
-        request,
-        namespace="pole-history",
-        key=page_key(request, slug),
-        render=lambda: _pole_history_page(request, slug),
-    )
-
-
-def _pole_history_page(request: HttpRequest, slug: str) -> HttpResponse:
-    pole = Pole.objects.published().filter(slug=slug).first()
-    if pole is None:
-        return _published_or_moved(slug, view="poles:history")
-    context = {"pole": pole, "entries": pole_public_history(pole=pole)}
-    return render(request, "poles/pole_history.html", context)
-
-
-@read_only
 def region_list(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/region_list.html", {"regions": region_list_with_counts()})
 
@@ -340,35 +262,6 @@ def _territory_page(request, territory, filters: dict, departments=None) -> Http
     return cached_page(request, namespace="territory", key=key, render=build)
 
 
-@read_only
-def about(request: HttpRequest) -> HttpResponse:
-    approaches = {axis: [] for axis in ApproachAxis}
-    for approach in Approach.objects.all():
-        approaches[ApproachAxis(approach.axis)].append(approach)
-    context = {
-        "approaches": [(axis.label, items) for axis, items in approaches.items()],
-        "principles": Principle.objects.all(),
-        "member_categories": MemberCategory.choices,
-        "themes": Theme.objects.all(),
-    }
-    return render(request, "poles/about.html", context)
-
-
-@read_only
-def open_data(request: HttpRequest) -> HttpResponse:
-    filterset = pole_filter_published(data=request.GET)
-    context = {
-        "fields": schema_fields(),
-        "schema_url": reverse("poles:data_schema"),
-        "last_updated": directory_last_updated(),
-        "selection": filterset.selection(),
-        "selection_count": filterset.qs.count() if filterset.active_values else None,
-        "licence": LICENCE,
-        "licence_url": LICENCE_URL,
-    }
-    return render(request, "poles/open_data.html", context)
-
-
 EMBED_LIST_LENGTH = 100
 
 
@@ -418,146 +311,6 @@ def map_embed(request: HttpRequest) -> HttpResponse:
     response.csp_frame_ancestors = "*"  # the one route any site may frame
     response.xframe_options_exempt = True
     return response
-
-
-@read_only
-def api_documentation(request: HttpRequest) -> HttpResponse:
-    """The API's documentation in French: its parameters are the PoleFilter's own."""
-    filters = [
-        {"name": name, "label": f.label, "help": f.extra.get("help_text", ""),
-         "several": isinstance(f, FacetFilter), "choices": _choice_codes(f)}
-        for name, f in PoleFilter.base_filters.items()
-    ]  # fmt: skip
-    context = {
-        "filters": filters,
-        "rate": _rate_text(settings.PTCE_API_RATE),
-        "example_slug": Pole.objects.published().values_list("slug", flat=True).first() or "",
-        "licence": LICENCE,
-        "licence_url": LICENCE_URL,
-    }
-    return render(request, "poles/api_documentation.html", context)
-
-
-def _rate_text(rate: str) -> str:
-    """ "120/minute" (Django REST framework's notation) in words."""
-    number, period = rate.split("/")
-    per = {"s": _("par seconde"), "m": _("par minute"), "h": _("par heure"), "d": _("par jour")}
-    return _("%(number)s requêtes %(period)s") % {"number": number, "period": per[period[0]]}
-
-
-def _choice_codes(filter_) -> str:
-    """The codes a filter takes, when they are few (the long lists have a reference endpoint)."""
-    choices = filter_.extra.get("choices")
-    if not choices or callable(choices) or len(choices) > 8:
-        return ""
-    return ", ".join(str(code) for code, _label in choices)
-
-
-@read_only
-def data_schema(request: HttpRequest) -> FileResponse:
-    """The Table Schema of the data, as it is in the repository."""
-    response = FileResponse(SCHEMA_PATH.open("rb"), content_type="application/schema+json")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def _export_response(request: HttpRequest, *, extension: str, content_type: str, render_rows):
-    """An export of the filtered poles, built once per selection and version of the directory.
-
-    `render_rows(rows)` turns pole_export_rows into the file's bytes.
-    """
-    filterset = pole_filter_published(data=request.GET)
-    base_url = request.build_absolute_uri("/")[:-1]
-
-    def build() -> bytes:
-        return render_rows(pole_export_rows(poles=filterset.qs, base_url=base_url))
-
-    # The host is part of the rows (the poles' addresses): validated by ALLOWED_HOSTS.
-    selection = f"{base_url}?{filterset.selection()}"
-    body = cached_body(namespace=f"export-{extension}", selection=selection, build=build)
-    response = HttpResponse(body.raw, content_type=content_type)
-    filename = f"annuaire-ptce-{timezone.localdate().isoformat()}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    set_validators(response, body)
-    return response
-
-
-@read_only
-def export_csv(request: HttpRequest) -> HttpResponse:
-    return _export_response(
-        request, extension="csv", content_type="text/csv; charset=utf-8", render_rows=rows_to_csv
-    )
-
-
-@read_only
-def export_geojson(request: HttpRequest) -> HttpResponse:
-    def render_rows(rows: list[dict]) -> bytes:
-        return rows_to_geojson(
-            rows,
-            documentation_url=request.build_absolute_uri(reverse("poles:open_data")),
-            schema_url=request.build_absolute_uri(reverse("poles:data_schema")),
-        )
-
-    return _export_response(
-        request,
-        extension="geojson",
-        content_type="application/geo+json; charset=utf-8",
-        render_rows=render_rows,
-    )
-
-
-@read_only
-def legal_notice(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "pages/legal_notice.html",
-        {"contributor_data_months": settings.PTCE_CONTRIBUTOR_DATA_MONTHS},
-    )
-
-
-@read_only
-def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/accessibility.html")
-
-
-@read_only
-def favicon(request: HttpRequest) -> HttpResponse:
-    """Browsers and crawlers that ask /favicon.ico get the site's icon."""
-    return redirect(static("icons/favicon.svg"), permanent=True)
-
-
-@read_only
-def web_manifest(request: HttpRequest) -> JsonResponse:
-    """The web app manifest: name and icons when the site is added to a home screen."""
-    response = JsonResponse(
-        {
-            "name": "Annuaire des PTCE",
-            "short_name": "PTCE",
-            "lang": "fr",
-            "start_url": "/",
-            "display": "browser",
-            "background_color": "#ffffff",
-            "theme_color": "#0b5e3f",
-            "icons": [
-                {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-                {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-                {"src": static("icons/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
-            ],
-        },
-        content_type="application/manifest+json",
-    )
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
-@read_only
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @read_only

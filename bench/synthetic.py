@@ -1,12 +1,26 @@
-"""Synthetic poles for benchmarks only: never mixed with the real data.
+"""Synthetic poles for benchmarks only: never mixed with the real data, never part of the app.
+
+Usage (from the project's root, on a database of its own, as `make bench` does):
+    DATABASE_URL=… python bench/synthetic.py --poles 20000 --members-per-pole 5
 
 Names and slugs say "synthétique"; the generator refuses a database that holds real poles.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import random
+import sys
 from decimal import Decimal
+from pathlib import Path
+
+import django
+
+if __name__ == "__main__":  # run as a script: the project's settings, from its root
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ptce_site.settings")
+    django.setup()
 
 from django.db import transaction
 
@@ -110,3 +124,26 @@ def poles_generate_synthetic(*, poles: int, members_per_pole: int, seed: int = 2
             )
         directory_version_bump()  # bulk_create sends no signal
     return poles
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--poles", type=int, required=True)
+    parser.add_argument("--members-per-pole", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2014)
+    options = parser.parse_args(argv)
+    if options.poles < 1 or options.members_per_pole < 0:
+        parser.error("--poles doit être positif et --members-per-pole positif ou nul.")
+    try:
+        count = poles_generate_synthetic(
+            poles=options.poles, members_per_pole=options.members_per_pole, seed=options.seed
+        )
+    except RealDataPresentError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{count} pôles synthétiques ajoutés.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
