@@ -57,7 +57,7 @@ fixtures: $(BIN)/.installed
 
 run: import
 	@echo "Annuaire des PTCE : http://$(HOST):$(PORT)/ (administration : /admin/)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	PTCE_SITE_URL=$${PTCE_SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium, the HTML checker runs on Java and the Redis cache test
 # starts its own throwaway redis-server: install them when we can (root), else say how.

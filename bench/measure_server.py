@@ -73,6 +73,20 @@ def measure_after_edit(client: Client, runs: int) -> dict:
     }
 
 
+def measure_search(text: str, runs: int) -> dict:
+    """The words search itself, never from a cache: its first page of 20 and its count."""
+    times = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        found = Pole.objects.published().search(text)
+        first = list(found[:20])
+        count = found.count()
+        times.append((time.perf_counter() - start) * 1000)
+    times = sorted(times[1:])  # the first run warms the connection
+    return {"median_ms": round(statistics.median(times), 1), "found": count,
+            "first": first[0].name if first else None}  # fmt: skip
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     client = Client(HTTP_HOST="127.0.0.1")
@@ -87,11 +101,13 @@ def main() -> None:
         # Place search: suggestions as one types, a commune with its nearest poles.
         "place suggestions (quim)": "/lieux/?q=quim",
         "place: Quimper, nearest poles": "/?lieu=commune:29232",
+        "words search (économie circulaire)": "/?q=%C3%A9conomie+circulaire",
     }
     results = {"poles": poles, "pages": {}}
     for name, url in pages.items():
         results["pages"][name] = measure(client, url, runs if name != "CSV export" else 3)
     results["pages"]["home, first request after an edit"] = measure_after_edit(client, runs=5)
+    results["search"] = measure_search("économie circulaire", runs)
     located = Pole.objects.published().located().count()
     results["map_gzip_bytes_per_pole"] = round(
         results["pages"]["map data"]["gzip_bytes"] / max(located, 1), 1

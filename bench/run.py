@@ -36,6 +36,7 @@ TARGETS = {
     "browser_ms": 1500,
     "place_suggestions_ms": 50,
     "after_edit_ms": 100,
+    "search_ms": 50,
 }
 
 
@@ -223,6 +224,10 @@ def check_targets(results: dict) -> list[str]:
         if suggestions and suggestions["median_ms"] > TARGETS["place_suggestions_ms"]:
             misses.append(f"{label} : suggestions de lieux {suggestions['median_ms']} ms "
                           "(cible 50 ms)")  # fmt: skip
+        search = result.get("search")
+        if (size == 20000 and backend == "postgresql" and search
+                and search["median_ms"] > TARGETS["search_ms"]):  # fmt: skip
+            misses.append(f"{label} : recherche de mots {search['median_ms']} ms (cible 50 ms)")
         after_edit = result["pages"].get("home, first request after an edit")
         if (
             size == 20000
@@ -284,6 +289,17 @@ def table(results: dict) -> str:
             lines.append(f"| {backend} | {result['poles']} | {page} | {f['median_ms']} | "
                          f"{f['p95_ms']} | {f['queries']} | {number(f['raw_bytes'])} | "
                          f"{number(f['gzip_bytes'])} |")  # fmt: skip
+    lines += [
+        "",
+        "Recherche de mots « économie circulaire », sans cache (première page de 20 et compte) :",
+        "",
+        "| base | pôles | médiane ms | trouvés | premier |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for (backend, _size), result in results.items():
+        search = result.get("search", {})
+        lines.append(f"| {backend} | {result['poles']} | {search.get('median_ms')} | "
+                     f"{search.get('found')} | {search.get('first')} |")  # fmt: skip
     lines += [
         "",
         "| base | pôles | carte o/pôle gzip | données reçues ms | marqueurs dessinés ms "

@@ -35,6 +35,7 @@ from poles.models import (
     Pole,
     Theme,
 )
+from poles.search import poles_search_refresh
 from poles.territories.models import Department
 from poles.validators import FRANCE_BOXES
 
@@ -122,6 +123,8 @@ def poles_generate_synthetic(*, poles: int, members_per_pole: int, seed: int = 2
                     for i, m in enumerate(members)
                 ]
             )
+            # What the write service would have written: the words search's documents.
+            poles_search_refresh(model=Pole, pole_ids=[pole.pk for pole in created])
         directory_version_bump()  # bulk_create sends no signal
     return poles
 

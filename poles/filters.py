@@ -42,7 +42,12 @@ from poles.models import (
 )
 from poles.reference_labels import reference_choices
 from poles.territories.models import TERRITORIES, Department, PlaceKind, Region
-from poles.territories.selectors import place_acting_poles, place_get, place_poles
+from poles.territories.selectors import (
+    place_acting_poles,
+    place_get,
+    place_poles,
+    poles_by_distance,
+)
 
 # Parameters of the page, not of the search: the FilterSet ignores them, the page keeps them.
 VIEW_PARAMETERS = ("page", "vue", "pole")
@@ -257,6 +262,10 @@ class PlaceFilter(django_filters.Filter):
         data = getattr(self.parent.form, "cleaned_data", {})
         if data.get("portee") == PlaceScope.ACTING:
             return place_acting_poles(place=value, poles=queryset)
+        if not value.is_territory:
+            # Around a position, all the poles, nearest first (a sort asked for still wins).
+            return poles_by_distance(latitude=value.latitude, longitude=value.longitude,
+                                     poles=queryset)  # fmt: skip
         return place_poles(place=value, poles=queryset)
 
 
@@ -279,8 +288,8 @@ class PoleFilter(django_filters.FilterSet):
         method="filter_search",
         label=_("Rechercher"),
         max_length=200,
-        help_text=_("Nom, sigle, structure porteuse, commune ou membre ; accents et majuscules "
-                    "ignorés."),
+        help_text=_("Nom, thématique, activité, lieu, présentation ou membre ; accents, "
+                    "majuscules et terminaisons ignorés."),
     )  # fmt: skip
     impulsion = _approach_filter(_("Impulsion"), ApproachAxis.IMPULSE)
     dynamique = _approach_filter(_("Dynamique économique"), ApproachAxis.ECONOMIC_DYNAMIC)
@@ -432,6 +441,37 @@ class PoleFilter(django_filters.FilterSet):
                 # The search ignores case, accents and outer spaces: so does its key.
                 pairs.append((name, fold(value.strip()) if name == "q" else value))
         return urlencode(pairs)
+
+    def chips(self) -> list[dict]:
+        """The active criteria one by one ("Région : Bretagne"), each with the query string
+        that removes it alone (the page number dropped, the view and the sort kept)."""
+        if not self.is_bound:
+            return []
+        chips = []
+        for name, value in self.active_values.items():
+            if name == "portee":
+                continue  # how the place selects: it goes with the place's chip
+            field_ = self.form.fields[name]
+            label = field_.label
+            if name == "lieu":
+                label, items = _("Lieu"), [(None, value.label)]
+            elif name == "q":
+                label, items = _("Mots"), [(None, f"« {value.strip()} »")]
+            else:
+                labels = {str(k): str(v) for k, v in field_.choices}
+                items = [(item, labels.get(item, item)) for item in value]
+            for raw, text in items:
+                remaining = self.data.copy()
+                remaining.pop("page", None)
+                if raw is None:
+                    remaining.pop(name, None)
+                    if name == "lieu":
+                        remaining.pop("portee", None)
+                else:
+                    remaining.setlist(name, [v for v in self.data.getlist(name) if v != raw])
+                chips.append({"name": name, "label": label, "value": text,
+                              "query": remaining.urlencode()})  # fmt: skip
+        return chips
 
     def filtered_without(self, name: str, queryset: QuerySet[Pole]) -> QuerySet[Pole]:
         """`queryset` with every active filter but `name` (for that filter's facet counts)."""

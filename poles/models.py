@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from poles.db_functions import folded_contains
+from poles.search import poles_search
 from poles.territories import models as territories
 from poles.territories.models import Commune, Department, PlaceKind, Region
 from poles.validators import (
@@ -213,12 +214,9 @@ class PoleQuerySet(models.QuerySet):
         return self.filter(territories.acting_on(kind, codes))
 
     def search(self, text: str) -> PoleQuerySet:
-        """Accent- and case-insensitive search in names, carrier, commune and members."""
-        own = folded_contains(text, ("name", "short_name", "carrier_name", "commune"))
-        if own is None:
-            return self
-        members = Membership.objects.filter(folded_contains(text, ("member__name",)))
-        return self.filter(own | Q(pk__in=members.values("pole_id")))
+        """The poles whose names, themes, sector, places, summary or members hold every word
+        (accents, case and French word endings ignored), the most relevant first."""
+        return poles_search(self, text)
 
 
 class Pole(models.Model):
@@ -372,6 +370,13 @@ class Pole(models.Model):
     is_published = models.BooleanField("publié", default=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    # The words search's documents (poles.search), written by the write service.
+    search_names = models.TextField(editable=False, blank=True, default="")
+    search_topics = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="")
+    # Their weighted full-text vector on PostgreSQL (GIN index, migration 0022); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # The file's values at the last import (poles.imports): a re-import changes a fact only
     # where the file changed it, never what an editor or the pole changed since.

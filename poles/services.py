@@ -24,12 +24,15 @@ from django.db import models, transaction
 from poles.caching import directory_version_bump
 from poles.db_functions import fold
 from poles.models import ChangeSource, Member, Membership, Pole, PoleChange, PoleFormerSlug
+from poles.search import DOCUMENTS, poles_search_refresh
 from poles.territories.models import TERRITORIES, Commune
 
 Fact = Any  # str, int, bool, None or a sorted list of str: what JSON holds
 
 # The pole's own fields whose changes are recorded (all but bookkeeping).
-UNTRACKED_FIELDS = frozenset({"id", "created_at", "updated_at", "imported_values"})
+UNTRACKED_FIELDS = frozenset(
+    {"id", "created_at", "updated_at", "imported_values", *DOCUMENTS, "search_vector"}
+)
 # Many-to-many relations, each recorded as the sorted codes of its items.
 RELATIONS = (
     "approaches", "principles", "themes", "recognitions",
@@ -326,6 +329,7 @@ def _pole_write(
                 is_creation=is_new,
                 changes=changes,
             )
+            poles_search_refresh(model=Pole, pole_ids=[pole.pk])
             directory_version_bump()
     return result
 

@@ -9,6 +9,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from poles import models
 from poles.caching import directory_changed, directory_version_bump
+from poles.search import poles_search_refresh
 from poles.selectors import directory_summary_warm
 from poles.territories.models import TERRITORIES
 
@@ -44,8 +45,21 @@ def _warm(sender, **kwargs) -> None:
     directory_summary_warm()
 
 
+def _renamed(sender, instance, created=False, raw=False, **kwargs) -> None:
+    # A theme or a member renamed changes the words that find its poles.
+    if raw or created:
+        return
+    if sender is models.Theme:
+        pole_ids = instance.poles.values_list("pk", flat=True)
+    else:
+        pole_ids = instance.memberships.values_list("pole_id", flat=True)
+    poles_search_refresh(model=models.Pole, pole_ids=list(pole_ids))
+
+
 def connect() -> None:
     directory_changed.connect(_warm, dispatch_uid="warm-directory-counts")
+    for model in (models.Theme, models.Member):
+        post_save.connect(_renamed, sender=model, dispatch_uid=f"search-{model.__name__}")
     for model in WATCHED_MODELS:
         post_save.connect(_bump, sender=model, dispatch_uid=f"bump-save-{model.__name__}")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-delete-{model.__name__}")

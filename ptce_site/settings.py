@@ -208,7 +208,6 @@ PTCE_CACHE_SECONDS = int(os.environ.get("PTCE_CACHE_SECONDS", "3600"))
 PTCE_PROPOSALS_PER_HOUR = int(os.environ.get("PTCE_PROPOSALS_PER_HOUR", "5"))
 PTCE_CONTRIBUTOR_DATA_MONTHS = int(os.environ.get("PTCE_CONTRIBUTOR_DATA_MONTHS", "12"))
 PTCE_MODERATION_EMAILS = env_list("PTCE_MODERATION_EMAILS", "")
-PTCE_SITE_URL = os.environ.get("PTCE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # E-mail: printed on the console by default; DJANGO_EMAIL_BACKEND=smtp (with EMAIL_HOST...)
 # or file (EMAIL_FILE_PATH) for real use.
@@ -277,6 +276,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+# The site's address in e-mails' links: PTCE_SITE_URL, else the first allowed host in
+# production (https unless DJANGO_HTTPS=false), else what `make run` serves.
+_PUBLIC_HOSTS = [host.lstrip(".") for host in ALLOWED_HOSTS if host not in ("*", "")]
+_DEFAULT_SITE_URL = (
+    f"{'https' if HTTPS else 'http'}://{_PUBLIC_HOSTS[0]}"
+    if not DEBUG and _PUBLIC_HOSTS
+    else "http://127.0.0.1:8000"
+)
+PTCE_SITE_URL = (os.environ.get("PTCE_SITE_URL") or _DEFAULT_SITE_URL).rstrip("/")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

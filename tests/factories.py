@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.utils.text import slugify
 
 from poles.models import LocationPrecision, Member, MemberCategory, Membership, Pole
+from poles.search import poles_search_refresh
 from poles.territories.models import Commune, Department, Epci, Region, search_key
 
 
@@ -46,6 +47,12 @@ class PoleFactory(factory.django.DjangoModelFactory):
         )
         unpublished = factory.Trait(is_published=False)
 
+    @factory.post_generation
+    def search_documents(pole, create, extracted, **kwargs):
+        # What the write service does after each write (a factory writes around it).
+        if create:
+            poles_search_refresh(model=Pole, pole_ids=[pole.pk])
+
 
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -58,9 +65,15 @@ class MemberFactory(factory.django.DjangoModelFactory):
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     pole = factory.SubFactory(PoleFactory)
     member = factory.SubFactory(MemberFactory)
+
+    @factory.post_generation
+    def search_documents(membership, create, extracted, **kwargs):
+        if create:
+            poles_search_refresh(model=Pole, pole_ids=[membership.pole_id])
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -38,7 +38,8 @@ class Decision(forms.Form):
         label="Champs acceptés", required=False, widget=forms.CheckboxSelectMultiple
     )
     reason = forms.CharField(
-        label="Motif (envoyé au contributeur en cas de refus)",
+        label="Motif envoyé au contributeur (obligatoire pour un refus ; pour une acceptation "
+        "en partie, pourquoi les autres champs ne sont pas retenus)",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -130,11 +131,12 @@ class ProposalAdmin(HardenedAdminMixin, admin.ModelAdmin):
     def _decide(self, request, proposal: Proposal, data: dict):
         try:
             if data["decision"] == Decision.ACCEPT:
-                pole = proposal_accept(
-                    proposal=proposal, fields=data["fields"] or None, editor=request.user
-                )
+                pole = proposal_accept(proposal=proposal, fields=data["fields"] or None,
+                                       editor=request.user, reason=data["reason"])  # fmt: skip
+                proposal.refresh_from_db(fields=["status"])
                 note = "" if pole.is_published else " Le pôle est créé non publié : publiez-le."
-                self.message_user(request, f"Proposition acceptée.{note}", messages.SUCCESS)
+                status = proposal.get_status_display()
+                self.message_user(request, f"Proposition {status}.{note}", messages.SUCCESS)
             else:
                 proposal_reject(
                     proposal=proposal,

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from poles.contributions.models import Proposal
+from poles.contributions.fields import FIELDS_BY_NAME
+from poles.contributions.models import Proposal, ProposalStatus
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,18 @@ def notify_editors(*, proposal_id: int) -> bool:
     )
 
 
+def _fields_decided(proposal: Proposal) -> dict[str, list[str]]:
+    """The proposed facts taken and those not, by their labels in the current language."""
+    if proposal.status not in (ProposalStatus.ACCEPTED, ProposalStatus.PARTLY_ACCEPTED):
+        return {"accepted": [], "refused": []}
+    offered = [name for name in proposal.proposed_values if name in FIELDS_BY_NAME]
+    taken = set(proposal.accepted_fields)
+    return {
+        "accepted": [str(FIELDS_BY_NAME[name].label) for name in offered if name in taken],
+        "refused": [str(FIELDS_BY_NAME[name].label) for name in offered if name not in taken],
+    }
+
+
 def notify_contributor(*, proposal_id: int) -> bool:
     proposal = Proposal.objects.select_related("pole").get(pk=proposal_id)
     # In the language of the site the contributor wrote from (the pole's page in it too).
@@ -70,6 +83,10 @@ def notify_contributor(*, proposal_id: int) -> bool:
             subject=_("[Annuaire des PTCE] Votre proposition : %(status)s")
             % {"status": proposal.get_status_display()},
             template="contributions/emails/decision.txt",
-            context={"proposal": proposal, "url": settings.PTCE_SITE_URL + page if page else ""},
+            context={
+                "proposal": proposal,
+                "url": settings.PTCE_SITE_URL + page if page else "",
+                **_fields_decided(proposal),
+            },
             recipients=[proposal.contributor_email] if proposal.contributor_email else [],
         )

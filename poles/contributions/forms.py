@@ -166,11 +166,12 @@ class ProposalForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        # The checks of the whole run even when a field is wrong: every error in one round
+        # (the facts already refused are left out of them).
         snapshot = self.snapshot()
         values = self.proposed_values(snapshot)
-        if self.kind == ProposalKind.CORRECTION and not values:
+        values = {k: v for k, v in values.items() if k not in self.errors}
+        if self.kind == ProposalKind.CORRECTION and not values and not self.errors:
             raise ValidationError(
                 _(
                     "Vous n'avez rien modifié. Pour dire que la fiche est juste, choisissez plutôt "
@@ -189,6 +190,8 @@ class ProposalForm(forms.Form):
                 ),
             )
         self._check_with_the_model(values)
+        if self.errors:
+            return cleaned
         self.cleaned_data["snapshot"] = snapshot
         self.cleaned_data["proposed_values"] = values
         return self.cleaned_data
@@ -213,5 +216,7 @@ class ProposalForm(forms.Form):
                 target = model_field if model_field in self.fields else None
                 if model_field == "slug" and self.kind == ProposalKind.NEW:
                     target = "name"
+                if target in self.errors and target is not None:
+                    continue  # already said about that field
                 for message in messages:
                     self.add_error(target, message)

@@ -85,8 +85,11 @@ def proposal_diff(*, proposal: Proposal) -> list[DiffRow]:
     return rows
 
 
-def proposal_accept(*, proposal: Proposal, fields: list[str] | None, editor) -> Pole:
-    """Applies the chosen fields (None: all) to the pole, in one transaction.
+def proposal_accept(
+    *, proposal: Proposal, fields: list[str] | None, editor, reason: str = ""
+) -> Pole:
+    """Applies the chosen fields (None: all) to the pole, in one transaction. `reason`: why
+    the others were not taken, told to the contributor.
 
     Written through poles.services in one call: one history entry with the proposal as its
     source; accepting counts as a verification. A missing PTCE becomes a pole, unpublished until
@@ -98,7 +101,7 @@ def proposal_accept(*, proposal: Proposal, fields: list[str] | None, editor) -> 
             raise ProposalAlreadyDecided(proposal.get_status_display())
         offered = list(proposal.proposed_values)
         chosen = offered if fields is None else [name for name in offered if name in fields]
-        reason = f"proposition n°{proposal.pk} ({proposal.get_kind_display()})"
+        why = f"proposition n°{proposal.pk} ({proposal.get_kind_display()})"
         pole = proposal.pole if proposal.pole_id else None
         edit = PoleEdit(values={"last_verified": timezone.localdate()})
         for name in chosen:
@@ -107,7 +110,7 @@ def proposal_accept(*, proposal: Proposal, fields: list[str] | None, editor) -> 
                 field.collect(edit, pole or Pole(), proposal.proposed_values[name])
         common = dict(relations=edit.relations, members=edit.members,
                       source=ChangeSource.PROPOSAL, source_label=f"proposition n°{proposal.pk}",
-                      user=editor, reason=reason)  # fmt: skip
+                      user=editor, reason=why)  # fmt: skip
         if pole is None:
             values = {"slug": _new_slug(edit.values.get("name", "")), "is_published": False}
             pole = pole_create(values=edit.values | values, **common).pole
@@ -119,6 +122,7 @@ def proposal_accept(*, proposal: Proposal, fields: list[str] | None, editor) -> 
         proposal.pole = pole
         proposal.status = ProposalStatus.ACCEPTED if complete else ProposalStatus.PARTLY_ACCEPTED
         proposal.accepted_fields = chosen
+        proposal.decision_reason = reason.strip()
         proposal.decided_at = timezone.now()
         proposal.decided_by = editor
         proposal.save()

@@ -87,8 +87,11 @@ def proposal_form(request: HttpRequest, kind: str, slug: str | None = None) -> H
             return redirect("poles:proposal_thanks")
     else:
         snapshot = pole_values(pole) if pole else {}
+        # A missing PTCE starts from what a blank record says: every unknown "inconnu" (the
+        # charter, the common place, the stage), nothing chosen for the visitor.
+        initial = snapshot if pole else pole_values(Pole())
         form = ProposalForm(
-            initial={**snapshot, "snapshot_token": sign_snapshot(snapshot) if pole else ""},
+            initial={**initial, "snapshot_token": sign_snapshot(snapshot) if pole else ""},
             kind=kind,
             pole=pole,
         )

@@ -34,6 +34,21 @@ def search_key(text: str) -> str:
     return ARTICLE.sub("", key)
 
 
+# The legal form an intercommunality's name starts with, as people write it or leave it out:
+# "CA du Grand Annecy", "Agglo Grand Annecy", "Grand Annecy" and "Communauté d'agglomération
+# du Grand Annecy" name the same place.
+EPCI_FORM = re.compile(
+    r"^(communaute (d agglomeration|de communes|urbaine)|communaute|agglomeration|agglo"
+    r"|metropole|eurometropole|ca|cc|cu|me)\b ?"
+)
+EPCI_LINK = re.compile(r"^(du|des|de la|de l|de|d|l) ")
+
+
+def epci_core(key: str) -> str:
+    """An intercommunality's search key without its legal form ("grand annecy")."""
+    return EPCI_LINK.sub("", EPCI_FORM.sub("", key)).strip()
+
+
 class Region(models.Model):
     code = models.CharField("code INSEE", max_length=2, unique=True)
     name = models.CharField("nom", max_length=100, unique=True)

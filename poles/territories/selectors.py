@@ -11,7 +11,7 @@ from django.db.models import Avg, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext as _
 
-from poles.models import LocationPrecision, Pole
+from poles.models import Pole
 from poles.territories.models import (
     POINT_ZOOM,
     TERRITORIES,
@@ -20,6 +20,7 @@ from poles.territories.models import (
     Epci,
     PlaceKind,
     Region,
+    epci_core,
     search_key,
 )
 
@@ -177,7 +178,10 @@ def place_search(*, text: str, limit: int = 10) -> list[Place]:
     exact = [c for c in communes if c.search_name == key]
     places += [_commune_place(c) for c in exact]
     places += [_commune_place(c) for c in communes if c.search_name != key]
-    places += [_epci_place(e) for e in Epci.objects.filter(search_name__contains=key)[:3]]
+    core = epci_core(key)
+    if core:
+        epcis = Epci.objects.filter(search_name__contains=core).order_by("name")[:3]
+        places += [_epci_place(e) for e in epcis]
     if len(places) < limit:
         places += [
             _department_place(d) for name, d in departments if name.startswith(key) and name != key
@@ -219,20 +223,27 @@ def poles_nearest(
     """The located poles nearest to a point, within NEAREST_MAX_KM, each with `distance`.
 
     A box on the indexed coordinates first, then the exact distance on what is left: the cost
-    does not grow with the number of poles far away. Approximate points (a department's seat)
-    are not placed well enough to say how far they are.
+    does not grow with the number of poles far away. Poles placed at their department's seat
+    are listed too (their page and the list say the distance is approximate).
     """
+    return list(
+        poles_by_distance(latitude=latitude, longitude=longitude, poles=poles.located())
+        .filter(_box(latitude, longitude))
+        .filter(distance__lte=NEAREST_MAX_KM)
+        .select_related("department")[:limit]
+    )
+
+
+def _box(latitude: float, longitude: float) -> Q:
     lat, lon = Decimal(str(latitude)), Decimal(str(longitude))
-    box = Q(
+    return Q(
         latitude__range=(lat - Decimal(BOX_LATITUDE), lat + Decimal(BOX_LATITUDE)),
         longitude__range=(lon - Decimal(BOX_LONGITUDE), lon + Decimal(BOX_LONGITUDE)),
     )
-    return list(
-        poles.located()
-        .filter(box)
-        .exclude(location_precision=LocationPrecision.DEPARTMENT_SEAT)
-        .annotate(distance=distance_km(latitude, longitude))
-        .filter(distance__lte=NEAREST_MAX_KM)
-        .select_related("department")
-        .order_by("distance", "name")[:limit]
+
+
+def poles_by_distance(*, latitude: float, longitude: float, poles: QuerySet[Pole]):
+    """`poles` with their `distance` in kilometres, nearest first (unlocated ones last)."""
+    return poles.annotate(distance=distance_km(latitude, longitude)).order_by(
+        F("distance").asc(nulls_last=True), "name"
     )

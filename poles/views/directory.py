@@ -31,10 +31,12 @@ from poles.selectors import (
     pole_map_features,
     region_list_with_counts,
 )
-from poles.territories.models import Department, PlaceKind, Region, search_key
+from poles.territories.models import Department, PlaceKind, Region, epci_core, search_key
 from poles.territories.selectors import place_get, place_poles, place_search, poles_nearest
 
 PAGE_SIZE = 20
+# The poles of a place's department named when none is in the place itself.
+DEPARTMENT_POLES = 10
 
 
 FRAGMENT_HEADER = "X-Requested-With"
@@ -84,9 +86,17 @@ def pole_list(request: HttpRequest) -> HttpResponse:
                 return redirect(_with_place(request, (exact or place_choices)[0].key))
             place_choices = exact + [p for p in place_choices if p not in exact]
     filterset = pole_filter_published(data=request.GET)
+    # Words that name a place ("Quimper"): the page offers the place, and goes there when no
+    # pole's own words match.
+    words = request.GET.get("q", "").strip()
+    named_place = None
+    if words and not request.GET.get("lieu") and filterset.is_valid():
+        named_place = _place_named(words)
+        if named_place is not None and not filterset.qs.exists():
+            return redirect(_with_place(request, named_place.key, drop="q"))
 
     def build() -> HttpResponse:
-        return _pole_list_page(request, filterset, typed, place_choices)
+        return _pole_list_page(request, filterset, typed, place_choices, named_place)
 
     if typed or (filterset.is_bound and not filterset.is_valid()):
         return build()  # messages that quote what was typed: not kept
@@ -101,7 +111,19 @@ def _page_number(request: HttpRequest) -> str:
     return value if value.isdigit() and len(value) <= 6 else "1"
 
 
-def _pole_list_page(request, filterset: PoleFilter, typed: str, place_choices: list):
+def _place_named(words: str):
+    """The one place whose name is exactly these words, if any (homonyms: none)."""
+    key = search_key(words)
+    exact = [
+        p
+        for p in place_search(text=words, limit=5)
+        if key in (search_key(p.name), epci_core(search_key(p.name)))
+    ]
+    return exact[0] if len(exact) == 1 else None
+
+
+def _pole_list_page(request, filterset: PoleFilter, typed: str, place_choices: list,
+                    named_place=None):  # fmt: skip
     context = _selection_context(request, filterset)
     selection = context["selection"]
     context |= {
@@ -109,6 +131,7 @@ def _pole_list_page(request, filterset: PoleFilter, typed: str, place_choices: l
         "filter_panel": filterset.panel(context["facets"]),
         "invalid_parameters": _invalid_parameters(filterset),
         "has_filters": bool(filterset.active_values),
+        "chips": filterset.chips(),
         "search": request.GET.get("q", ""),
         "page_base": _with_sort(selection, filterset.sort_order),
         "scope_base": _without(selection, "portee"),
@@ -118,7 +141,9 @@ def _pole_list_page(request, filterset: PoleFilter, typed: str, place_choices: l
         "view_parameters": " ".join(VIEW_PARAMETERS),
         "place_text": typed,
         "place_choices": [(p, _with_place(request, p.key)) for p in place_choices],
-        **_place_context(filterset, context["total"]),
+        "named_place": named_place,
+        "named_place_url": named_place and _with_place(request, named_place.key, drop="q"),
+        **_place_context(filterset, context["total"], context["page"]),
     }
     if request.headers.get(FRAGMENT_HEADER) == "fetch":
         return render(request, "poles/includes/_directory.html", context)
@@ -140,37 +165,62 @@ def _without(selection: str, name: str) -> str:
     return query.urlencode()
 
 
-def _with_place(request: HttpRequest, key: str) -> str:
+def _with_place(request: HttpRequest, key: str, drop: str = "") -> str:
     query = request.GET.copy()
     query.pop(PLACE_TEXT_PARAMETER, None)
+    if drop:
+        query.pop(drop, None)
     query.pop("page", None)
     query["lieu"] = key
     return f"{reverse('poles:list')}?{query.urlencode()}"
 
 
-def _place_context(filterset: PoleFilter, total: int) -> dict:
-    """For a chosen place: the poles located there (the list), in its department when none
-    is, and the nearest others with their distances (with the other filters)."""
+def _place_context(filterset: PoleFilter, total: int, page) -> dict:
+    """For a chosen place: the poles located there (the list), those of its department when
+    none is, and the nearest others with their distances (with the other filters); the map
+    opens on the place and all of these."""
     place = filterset.active_values.get("lieu") if filterset.is_bound else None
     if place is None:
         return {"place": None}
     others = filterset.filtered_without("lieu", Pole.objects.published())
     acting = filterset.form.cleaned_data.get("portee") == PlaceScope.ACTING
-    context = {"place": place, "nearest": [], "department_total": None, "acting": acting}
+    context = {
+        "place": place,
+        "nearest": [],
+        "department_poles": [],
+        "department_total": 0,
+        "acting": acting,
+        "show_distance": not place.is_territory and not acting,
+    }
     if acting:
         return context  # where poles act: distances would say nothing about it
     if total == 0 and place.department_code and not place.is_department:
-        context["department_total"] = others.in_territory(
-            PlaceKind.DEPARTMENT, place.department_code
-        ).count()
-    if place.has_point:
+        in_department = others.in_territory(PlaceKind.DEPARTMENT, place.department_code)
+        context["department_poles"] = list(in_department.order_by("name")[:DEPARTMENT_POLES])
+        context["department_total"] = (
+            len(context["department_poles"])
+            if len(context["department_poles"]) < DEPARTMENT_POLES
+            else in_department.count()
+        )
+        context["department_url"] = (
+            f"{reverse('poles:list')}?{PlaceKind.DEPARTMENT.value}={place.department_code}"
+        )
+    if place.has_point and place.is_territory:
         context["nearest"] = poles_nearest(
             latitude=place.latitude,
             longitude=place.longitude,
-            poles=others.exclude(pk__in=place_poles(place=place, poles=others).values("pk"))
-            if place.is_territory
-            else others,
+            poles=others.exclude(pk__in=place_poles(place=place, poles=others).values("pk")),
         )
+    if place.has_point:
+        shown = [*page, *context["nearest"], *context["department_poles"]]
+        points = [(place.latitude, place.longitude)] + [
+            (float(p.latitude), float(p.longitude)) for p in shown if p.latitude is not None
+        ]
+        context["place_bounds"] = ",".join(
+            str(value)
+            for value in (min(p[0] for p in points), min(p[1] for p in points),
+                          max(p[0] for p in points), max(p[1] for p in points))
+        )  # fmt: skip
     return context
 
 

@@ -53,6 +53,10 @@
           if (again) again.focus();
         }
         if (push) window.history.pushState({ query: params.toString() }, "", url);
+        // The number of criteria on the filters' button: "Filtres (2)".
+        var count = document.querySelector("[data-filter-count]");
+        var chips = results.querySelector("[data-chips]");
+        if (count) count.textContent = chips ? " (" + chips.getAttribute("data-chips") + ")" : "";
         var heading = results.querySelector("h2");
         if (status && heading) status.textContent = heading.textContent;
         document.title = (heading ? heading.textContent + " — " : "") + gettext("Annuaire des PTCE");
@@ -80,9 +84,17 @@
     if (event.target.name === "q" || !event.target.name) return;
     update(queryFromForm(), true);
   });
+  var details = document.querySelector("[data-filters-details]");
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 48rem)") : null;
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    update(queryFromForm(), true);
+    // On a phone the filters fold once applied: the results they give come into view.
+    var fold = details && narrow && narrow.matches;
+    update(queryFromForm(), true).then(function () {
+      if (!fold) return;
+      details.open = false;
+      results.focus();
+    });
   });
   // Pagination and "effacer les filtres" links inside the results stay in place too.
   results.addEventListener("click", function (event) {

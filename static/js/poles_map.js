@@ -110,7 +110,11 @@
     if (state.marker) { map.removeLayer(state.marker); state.marker = null; }
     if (!data.placeLatitude) return false;
     var point = [parseFloat(data.placeLatitude), parseFloat(data.placeLongitude)];
-    if (move) map.setView(point, parseInt(data.placeZoom, 10) || 9);
+    if (move && data.placeBounds) {
+      // The place and the poles listed for it (there, in its department, nearest).
+      var b = data.placeBounds.split(",").map(parseFloat);
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: [30, 30], maxZoom: parseInt(data.placeZoom, 10) || 10, animate: false });
+    } else if (move) map.setView(point, parseInt(data.placeZoom, 10) || 9);
     state.marker = L.marker(point, { icon: placeIcon, title: data.placeLabel, keyboard: false,
                                      zIndexOffset: 1000 }).addTo(map);
     return move;

@@ -210,23 +210,92 @@ def test_map_markers_are_reachable_by_keyboard(page, live_server, directory):
     )
 
 
-def test_small_screen_folds_filters_and_keeps_map_and_list_usable(browser, live_server, directory,
-                                                                  tiles_stub):  # fmt: skip
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
-                                  has_touch=True)  # fmt: skip
+def first_result_top(page) -> float:
+    """Where the first result (a pole of the list, or the nearest one to a place) starts."""
+    return page.evaluate(
+        """() => {
+          const first = document.querySelector('.nearest-list li, [data-pole-list] li');
+          return first.getBoundingClientRect().top + window.scrollY;
+        }"""
+    )
+
+
+def phone(browser, width=360, height=740, **options):
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=True,
+                                  has_touch=True, locale="fr-FR", **options)  # fmt: skip
     context.route("**/__test_tiles__/**", lambda route: route.fulfill(status=204))
+    return context
+
+
+def test_on_a_phone_the_count_criteria_and_results_come_first(browser, live_server, directory,
+                                                              tiles_stub):  # fmt: skip
+    context = phone(browser)
     page = context.new_page()
-    page.goto(live_server.url + "/")
-    page.wait_for_selector("[data-map][data-marker-count]")
-    assert page.evaluate("document.querySelector('[data-filters-details]').open") is False
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "no horizontal scroll"
-    map_box = page.locator("[data-map]").bounding_box()
-    assert map_box["width"] >= 300 and map_box["height"] >= 250
-    assert page.locator("[data-pole-list] h3").first.is_visible()
-    # Opening the panel and choosing a filter still works.
+    for url in ("/", "/?lieu=commune:44109&thematique=alimentation", "/?q=essai",
+                "/?region=53&impulsion=citoyenne"):  # fmt: skip
+        page.goto(live_server.url + url)
+        page.wait_for_selector("[data-map][data-marker-count]", state="attached")
+        assert page.evaluate("document.querySelector('[data-filters-details]').open") is False
+        assert first_result_top(page) <= 1100, url
+        assert page.locator("[data-map]").is_visible() is False, (
+            "the list first, the map a tap away"
+        )
+        chips = page.locator(".chips li:not(.chips-clear) a")
+        summary = page.inner_text("[data-filters-details] summary")
+        assert summary.endswith(f"({chips.count()})") if chips.count() else summary == "Filtres"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
+
+    # A criterion's chip removes it alone.
+    page.goto(live_server.url + "/?region=53&impulsion=citoyenne")
+    page.wait_for_selector("[data-map][data-marker-count]", state="attached")
+    page.get_by_role("link", name="Retirer le critère Région : Bretagne").click()
+    page.wait_for_url(lambda url: "region" not in url and "impulsion=citoyenne" in url)
+    page.wait_for_function(
+        "() => document.querySelector('[data-filter-count]').textContent === ' (1)'"
+    )
+
+    # The filters open from their button and fold once applied, the results in view.
     page.click("[data-filters-details] summary")
-    page.check("#f-region-53")
-    page.wait_for_url("**region=53**")
+    page.check("#f-region-52")
+    page.wait_for_url("**region=52**")
+    assert page.evaluate("document.querySelector('[data-filters-details]').open") is True
+    page.get_by_role("button", name="Afficher les résultats").click()
+    page.wait_for_function("() => !document.querySelector('[data-filters-details]').open")
+    assert page.evaluate("document.activeElement.id") == "resultats"
+
+    # The map is one tap away, at the width of the screen.
+    page.get_by_role("button", name="Carte").click()
+    assert page.get_by_role("button", name="Carte").get_attribute("aria-pressed") == "true"
+    map_box = page.locator("[data-map]").bounding_box()
+    assert map_box["width"] >= 300 and map_box["height"] >= 250 and map_box["x"] >= 0
+    assert page.locator("[data-pole-list]").is_visible() is False
+    page.get_by_role("button", name="Liste").click()
+    assert page.locator("[data-pole-list] h3").first.is_visible()
+    context.close()
+
+
+def test_the_new_phone_states_have_no_axe_violation(browser, live_server, directory, tiles_stub):
+    context = phone(browser, bypass_csp=True)  # to inject axe-core
+    page = context.new_page()
+    page.goto(live_server.url + "/?region=53&impulsion=citoyenne")
+    page.wait_for_selector("[data-map][data-marker-count]", state="attached")
+    page.click("[data-filters-details] summary")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Carte").click()
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_no_page_is_wider_than_a_320_px_screen(browser, live_server, directory, tiles_stub):
+    context = phone(browser, width=320, height=640)
+    page = context.new_page()
+    wider = {}
+    for name, url in page_types():
+        page.goto(live_server.url + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wider[name] = width
+    assert wider == {}
     context.close()
 
 

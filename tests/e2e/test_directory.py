@@ -28,7 +28,8 @@ def markers_total(page) -> int:
 
 
 def wait_for_map(page):
-    page.wait_for_selector("[data-map][data-marker-count]")
+    # Attached, not visible: on a phone the list comes first and the map waits out of sight.
+    page.wait_for_selector("[data-map][data-marker-count]", state="attached")
 
 
 def test_map_shows_every_located_pole(page, live_server, directory):

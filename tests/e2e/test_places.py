@@ -1,5 +1,6 @@
 """ "Où ?" and "Autour de moi" in the browser: keyboard combobox, geolocation granted or not."""
 
+import re
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -63,10 +64,12 @@ def test_around_me_uses_the_position_when_granted(browser, live_server, tiles_st
         page.goto(live_server.url + "/")
         page.click("text=Autour de moi")
         page.wait_for_url("**lieu=point**")
-        page.wait_for_selector("[data-nearest]")
         assert "Les pôles les plus proches de votre position" in page.inner_text("[data-results]")
-        first = page.locator("[data-nearest] li").first.inner_text()
-        assert first.startswith("Pôle de Lorient") and " km" in first
+        # The list itself, nearest first, each with its distance.
+        cards = page.locator("[data-pole-list] li").all_inner_texts()
+        assert cards[0].startswith("Pôle de Lorient")
+        distances = [int(m.group(1)) for card in cards if (m := re.search(r"(\d+) km", card))]
+        assert len(distances) >= 2 and distances == sorted(distances)
 
 
 def test_around_me_says_so_when_the_position_is_refused(browser, live_server, tiles_stub,

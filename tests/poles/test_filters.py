@@ -200,3 +200,44 @@ def test_more_than_fifty_values_for_one_filter_get_a_clear_message(client):
     assert "Au plus 50 valeurs pour ce critère (51 reçues)" in response.content.decode()
     api = client.get("/api/v1/poles", {"departement": codes})
     assert api.status_code == 400 and "Au plus 50 valeurs" in api.json()["detail"]
+
+
+def test_each_active_criterion_is_a_chip_that_removes_it_alone(poles):
+    query = QueryDict(
+        "region=53&region=52&thematique=alimentation&q=pôle&tri=-nom&page=2&vue=1,2,3"
+    )
+    chips = PoleFilter(query, queryset=Pole.objects.published()).chips()
+    assert {(str(c["label"]), c["value"]) for c in chips} == {
+        ("Mots", "« pôle »"),
+        ("Thématique", "alimentation et agriculture"),
+        ("Région", "Bretagne"),
+        ("Région", "Pays de la Loire"),
+    }
+    brittany = next(c for c in chips if c["value"] == "Bretagne")
+    left = QueryDict(brittany["query"])
+    assert left.getlist("region") == ["52"] and left["thematique"] == "alimentation"
+    assert left["tri"] == "-nom" and left["vue"] == "1,2,3" and "page" not in left
+    words = next(c for c in chips if c["label"] == "Mots")
+    assert "q" not in QueryDict(words["query"])
+
+
+def test_a_place_chip_takes_its_scope_with_it(poles):
+    from tests.factories import CommuneFactory
+
+    CommuneFactory(code="35238", name="Rennes", department=department("35"))
+    query = QueryDict("lieu=commune:35238&portee=agit&charte=oui&charte=zz")  # zz: invalid
+    filterset = PoleFilter(query, queryset=Pole.objects.published())
+    chips = filterset.chips()
+    place = next(c for c in chips if c["name"] == "lieu")
+    assert place["value"] == "Rennes (35)"
+    assert list(QueryDict(place["query"]).lists()) == [("charte", ["oui", "zz"])]
+    # A filter with an invalid value is ignored (and reported): no chip.
+    assert not any(c["name"] == "charte" for c in chips)
+
+
+def test_the_page_shows_the_chips_and_counts_them_on_the_filters_button(client, poles):
+    html = client.get("/", {"region": "53", "impulsion": "citoyenne"}).content.decode()
+    assert "<span data-filter-count> (2)</span>" in html
+    assert "Retirer le critère </span>Région : Bretagne" in html
+    assert 'href="/?impulsion=citoyenne"' in html
+    assert '<details class="filters-toggle" data-filters-details>' in html  # folded when served

@@ -108,11 +108,14 @@ def test_fragment_for_javascript_has_filters_and_results_only(client):
     assert "X-Requested-With" in response["Vary"]
 
 
-def test_clear_filters_link_appears_with_filters(client):
+def test_each_criterion_can_be_removed_and_several_cleared_at_once(client):
     PoleFactory()
-    assert 'class="clear-filters"' not in client.get("/").content.decode()
+    assert 'class="chips"' not in client.get("/").content.decode()
     html = client.get("/", {"q": "essai"}).content.decode()
-    assert 'class="clear-filters" href="/"' in html
+    assert '<a href="/"><span class="visually-hidden">Retirer le critère </span>Mots' in html
+    assert 'class="chips-clear"' not in html
+    html = client.get("/", {"q": "essai", "region": "53"}).content.decode()
+    assert '<li class="chips-clear"><a href="/">Effacer les filtres</a></li>' in html
 
 
 # --- map data (GeoJSON) ----------------------------------------------------------------------
@@ -354,7 +357,9 @@ def count_queries(client, url: str, **params) -> int:
     [
         ("/", {}, 11),  # counts computed by the writer after its commit
         # The total, the unlocated count and the map's bounds come from one query.
-        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 23),
+        # Words are also looked up as a place's name (4 queries: regions, departments,
+        # communes, intercommunalities).
+        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 27),
         ("/carte/poles.geojson", {}, 3),
         ("/donnees/poles.csv", {}, 10),
     ],

@@ -85,3 +85,31 @@ def test_production_logs_are_json_lines():
     entry = json.loads(line)
     assert entry["message"] == "bonjour le monde"
     assert entry["level"] == "WARNING" and entry["logger"] == "ptce"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        # Production: the site's own host, over HTTPS.
+        ({"DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "annuaire.example.org,www.example.org"},
+         "https://annuaire.example.org"),
+        ({"DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "ptce.local", "DJANGO_HTTPS": "false"},
+         "http://ptce.local"),
+        # Said outright, it wins.
+        ({"DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "annuaire.example.org",
+          "PTCE_SITE_URL": "https://ptce.example.net/"}, "https://ptce.example.net"),
+        # Development: what `make run` serves.
+        ({"DJANGO_DEBUG": "true"}, "http://127.0.0.1:8000"),
+    ],
+)  # fmt: skip
+def test_the_address_in_emails_follows_where_the_site_is_served(env, expected):
+    base = {"DJANGO_SECRET_KEY": "k3y-for-tests-only-9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a",
+            "DJANGO_LOG_LEVEL": "CRITICAL", "PTCE_SITE_URL": ""}  # fmt: skip
+    environment = {**base, **env}  # an empty PTCE_SITE_URL: not given
+    code = "from django.conf import settings; print(settings.PTCE_SITE_URL)"
+    assert django_shell(code, **environment) == expected
+
+
+def test_make_run_serves_and_links_the_same_address():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "PTCE_SITE_URL=$${PTCE_SITE_URL:-http://$(HOST):$(PORT)}" in makefile

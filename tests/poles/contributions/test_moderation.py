@@ -114,6 +114,28 @@ def test_accepting_a_subset_of_fields_is_a_partial_acceptance(editor_client, pol
     assert proposal.accepted_fields == ["short_name"]
 
 
+def test_a_partial_acceptance_tells_which_fields_were_taken_and_why_not_the_others(
+    editor_client, pole, contributor, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.PTCE_SITE_URL = "https://annuaire.example.org"
+    proposal = propose(editor_client, pole, contributor, short_name="PDE", commune="Rezé")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderate(editor_client, proposal, decision="accepter", fields=["short_name"],
+                            reason="La commune du pôle reste Nantes (son siège).")  # fmt: skip
+    assert response.status_code == 302
+    listed = editor_client.get(response["Location"], follow=True)
+    assert "Proposition acceptée en partie." in [str(m) for m in listed.context["messages"]]
+    body = mailoutbox[-1].body
+    assert mailoutbox[-1].to == [contributor["contributor_email"]]
+    assert "acceptée en partie" in mailoutbox[-1].subject
+    taken = body.split("Informations retenues :")[1].split("Informations non retenues :")
+    assert "- Nom court ou sigle" in taken[0] and "Commune" not in taken[0]
+    assert "- Commune" in taken[1]
+    assert "Motif : La commune du pôle reste Nantes (son siège)." in body, body
+    assert f"https://annuaire.example.org/poles/{pole.slug}/" in body
+
+
 def test_a_change_made_since_the_form_was_opened_is_shown_and_not_overwritten(
     editor_client, pole, contributor
 ):
@@ -233,8 +255,8 @@ def test_accepting_a_proposal_runs_a_fixed_number_of_queries(
     from poles.contributions.services import proposal_accept
 
     # Lock and read the proposal and the pole, the facts before and after (fields, 8
-    # relations, members), the model's checks, the writes, one history entry (92 before the
-    # write service).
-    with django_assert_num_queries(44):
+    # relations, members), the model's checks, the writes, one history entry, the search
+    # documents (4 reads, 1 write) (92 before the write service).
+    with django_assert_num_queries(49):
         proposal_accept(proposal=proposal, fields=None, editor=editor_client.editor)
     assert pole.changes.count() == 1

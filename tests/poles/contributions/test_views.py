@@ -1,5 +1,7 @@
 """The public proposal forms: prefilled, validated like the model, never published as they are."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -190,3 +192,37 @@ def test_emails_can_go_to_files(client, pole, contributor, settings, tmp_path,
         client.post(f"/poles/{pole.slug}/a-jour/", contributor)
     written = "".join(path.read_text() for path in tmp_path.iterdir())
     assert "To: editrice@example.org" in written and "attend votre décision" in written
+
+
+def test_a_missing_ptce_form_starts_with_every_unknown_as_unknown(client):
+    form = client.get("/proposer-un-ptce/").context["form"]
+    assert form["charter_status"].value() == "inconnu"
+    assert form["has_common_place"].value() == "inconnu"
+    assert form["stage"].value() == ""  # "inconnu"
+    assert form["year_created"].value() is None
+    html = client.get("/proposer-un-ptce/").content.decode()
+    assert '<option value="inconnu" selected>inconnu</option>' in html
+
+
+def test_a_plain_report_sent_as_the_form_comes_is_accepted(client, contributor):
+    """What a browser sends when the visitor fills only the name and a source."""
+    html = client.get("/proposer-un-ptce/").content.decode()
+    data = {}
+    for name in ("charter_status", "has_common_place", "stage", "department"):
+        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+        chosen = re.search(r'<option value="([^"]*)" selected>', select)
+        data[name] = chosen.group(1) if chosen else re.search(r'value="([^"]*)"', select).group(1)
+    data |= {**contributor, "name": "Pôle signalé simplement", "sources": "https://simple.example"}
+    assert client.post("/proposer-un-ptce/", data).status_code == 302
+    values = Proposal.objects.get().proposed_values
+    assert values["charter_status"] == "inconnu" and values["has_common_place"] == "inconnu"
+
+
+def test_all_errors_come_in_one_round(client, contributor):
+    data = {**contributor, "name": "", "sources": "https://x.example", "year_created": "1700",
+            "charter_status": "oui", "charter_year": "2010", "has_common_place": "inconnu",
+            "website": "pas une adresse"}  # fmt: skip
+    errors = client.post("/proposer-un-ptce/", data).context["form"].errors
+    # The field's own errors (the name) and the model's (year, charter) together.
+    assert {"name", "year_created", "charter_proof"} <= set(errors), errors
+    assert not Proposal.objects.exists()

@@ -84,8 +84,17 @@ def test_an_unknown_place_gets_a_clear_message(client, places):
 def test_around_me_sorts_the_poles_by_distance(client, breton_and_nantes):
     response = client.get("/", {"lieu": "point:47.9,-4.0"})
     assert response.context["total"] == 2  # a point is no territory: nothing is left out
-    assert [p.name for p in response.context["nearest"]] == ["Pôle de Lorient", "Pôle de Nantes"]
-    assert "Les pôles les plus proches de votre position" in response.content.decode()
+    # The list itself is by distance, each pole with it (no second list of the nearest).
+    assert [p.name for p in response.context["page"]] == ["Pôle de Lorient", "Pôle de Nantes"]
+    assert response.context["nearest"] == []
+    html = unescape(response.content.decode())
+    assert "Les pôles les plus proches de votre position" in html
+    lorient, nantes = (round(p.distance) for p in response.context["page"])
+    assert 45 < lorient < 55 and 190 < nantes < 215
+    assert html.index(f"à {lorient} km") < html.index(f"à {nantes} km")
+    # A sort asked for still wins.
+    response = client.get("/", {"lieu": "point:47.9,-4.0", "tri": "-nom"})
+    assert [p.name for p in response.context["page"]] == ["Pôle de Nantes", "Pôle de Lorient"]
 
 
 def test_suggestions_as_one_types(client, places):
@@ -155,3 +164,75 @@ def test_a_place_page_runs_a_fixed_number_of_queries(client, breton_and_nantes,
     with django_assert_num_queries(23):
         response = client.get("/", {"lieu": "commune:44109", "thematique": "culture"})
     assert response.context["total"] == 0
+
+
+def test_a_pole_placed_at_its_department_seat_is_among_the_nearest_marked_approximate(
+    client, breton_and_nantes
+):
+    # Placed at Quimper's prefecture because its commune is unknown: 15 km from Ergué-Gabéric.
+    seat = PoleFactory(name="Pôle du Finistère", department=department("29"),
+                       region=region("53"), latitude=Decimal("47.9960"),
+                       longitude=Decimal("-4.1020"), location_precision="departement")  # fmt: skip
+    response = client.get("/", {"lieu": "commune:29051"})
+    names = [p.name for p in response.context["nearest"]]
+    assert names[0] == seat.name
+    html = unescape(response.content.decode())
+    assert re.search(r"Pôle du Finistère</a>.*?≈ \d+ km</span> <span class=\"note\">"
+                     r"\(position approximative : département\)", html)  # fmt: skip
+    # A pole at its commune's town hall is not marked.
+    assert re.search(r"Pôle de Lorient</a>.*?à \d+ km</span></li>", html)
+
+
+def test_a_place_without_poles_names_and_links_those_of_its_department(client, breton_and_nantes):
+    quimper = PoleFactory(name="Pôle de Quimper", commune_insee="29232", commune="Quimper",
+                          department=department("29"), region=region("53"))  # fmt: skip
+    response = client.get("/", {"lieu": "commune:29051"})  # Ergué-Gabéric, in the Finistère
+    assert response.context["total"] == 0
+    html = unescape(response.content.decode())
+    assert ("Aucun pôle n'est situé à Ergué-Gabéric (29) ; 1 pôle dans le département "
+            "(Finistère) :") in html  # fmt: skip
+    listed = re.search(r'<ul class="department-poles"[^>]*>(.*?)</ul>', html, re.S).group(1)
+    assert f'<a href="{quimper.get_absolute_url()}">Pôle de Quimper</a> — Quimper' in listed
+    assert "Pôle de Lorient" not in listed
+
+
+def test_the_map_of_a_place_opens_on_the_place_and_the_poles_listed_for_it(
+    client, breton_and_nantes
+):
+    response = client.get("/", {"lieu": "commune:29232"})
+    south, west, north, east = map(float, response.context["place_bounds"].split(","))
+    # Quimper, the nearest poles of Lorient and Nantes: all inside.
+    for lat, lon in ((47.996194, -4.102035), (47.7483, -3.37), (47.21863, -1.55377)):
+        assert south <= lat <= north and west <= lon <= east
+    assert f'data-place-bounds="{response.context["place_bounds"]}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "CA Quimper Bretagne Occidentale",
+        "Quimper Bretagne Occidentale",
+        "Communauté d'agglomération Quimper Bretagne Occidentale",
+        "agglo quimper bretagne occidentale",
+    ],
+)
+def test_intercommunalities_are_found_with_or_without_their_legal_form(places, typed):
+    from poles.territories.selectors import place_search
+
+    assert [p.key for p in place_search(text=typed)][:1] == ["epci:200068120"]
+
+
+def test_words_that_name_a_place_offer_it_and_go_there_when_no_pole_matches(
+    client, breton_and_nantes
+):
+    # No pole's words say "Quimper": the place itself.
+    response = client.get("/", {"q": "quimper", "thematique": "culture"})
+    assert response.status_code == 302
+    assert response["Location"] == "/?thematique=culture&lieu=commune%3A29232"
+    # A pole's words say "Nantes": its results, and the place offered.
+    response = client.get("/", {"q": "Nantes"})
+    assert response.status_code == 200 and response.context["total"] == 1
+    html = unescape(response.content.decode())
+    assert 'Nantes est un lieu (commune) : <a href="/?lieu=commune%3A44109">' in html
+    # Words naming no place, or several (homonyms), offer nothing.
+    assert client.get("/", {"q": "Pôle de"}).context["named_place"] is None
