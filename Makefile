@@ -34,6 +34,7 @@ MAKEMESSAGES_IGNORE := $(foreach p,.venv node_modules bench-results staticfiles 
 messages: $(BIN)/.installed gettext
 	$(MANAGE) makemessages -l en --no-location $(MAKEMESSAGES_IGNORE)
 	$(MANAGE) makemessages -d djangojs -l en --no-location $(MAKEMESSAGES_IGNORE)
+	$(MANAGE) check_translations --write-french
 
 compilemessages: $(BIN)/.installed gettext
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0

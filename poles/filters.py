@@ -515,6 +515,7 @@ class PoleFilter(django_filters.FilterSet):
                     "help_text": field_.help_text,
                     "guide": declared.guide,
                     "options": options,
+                    "empty": not any(o["count"] or o["checked"] for o in options),
                 }
             )
         return groups

@@ -286,6 +286,41 @@
     }
 
     map.on("moveend", requestView);
+
+    // Escape closes the open popup wherever the focus is in the map (Leaflet does it only when
+    // the map itself has the focus), and gives the focus back to the marker that opened it.
+    var opener = null;
+    var openPopup = null;
+    map.on("popupopen", function (event) {
+      openPopup = event.popup;
+      var active = document.activeElement;
+      opener = active && container.contains(active) ? active : null;
+    });
+    map.on("popupclose", function (event) {
+      if (openPopup === event.popup) openPopup = null;
+    });
+    container.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !openPopup) return;
+      map.closePopup(openPopup);
+      if (opener && document.body.contains(opener)) opener.focus();
+      else container.focus();
+      event.stopPropagation();
+    });
+
+    // A pole of the list, hovered or focused, stands out on the map when it has its own marker.
+    function highlight(event, on) {
+      var card = event.target.closest && event.target.closest("[data-pole-list] [data-pole]");
+      if (!card) return;
+      var marker = shown["p" + card.getAttribute("data-pole")];
+      var icon = marker && marker.getElement();
+      if (!icon) return;
+      icon.classList.toggle("pole-marker--highlight", on);
+      marker.setZIndexOffset(on ? 1000 : 0);
+    }
+    document.addEventListener("mouseover", function (event) { highlight(event, true); });
+    document.addEventListener("mouseout", function (event) { highlight(event, false); });
+    document.addEventListener("focusin", function (event) { highlight(event, true); });
+    document.addEventListener("focusout", function (event) { highlight(event, false); });
     map.on("popupopen", function (event) {
       if (shareView && event.popup.pole) setParam("pole", event.popup.pole);
     });

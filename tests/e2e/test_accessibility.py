@@ -158,9 +158,22 @@ def test_keyboard_journey_through_skip_links_filters_results_and_pagination(
     page.keyboard.press("Tab")
     state = focused(page)
     assert state["text"] == "Aller au contenu"
-    assert page.locator(".skip-link").bounding_box()["x"] >= 0
+    assert page.locator(".skip-link").first.bounding_box()["x"] >= 0
     page.keyboard.press("Enter")
     assert focused(page)["id"] == "contenu"
+
+    # The results are a few key presses away, whatever the number of filters.
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("[data-map][data-marker-count]")
+    presses = 0
+    while focused(page)["text"] != "Aller aux résultats":
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses <= 15, "more than 15 key presses to the results"
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "resultats"
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("[data-map][data-marker-count]")
 
     # Filters: a checkbox with a visible focus, checked with the space bar.
     state = tab_until(page, lambda s: s["id"] == "f-region-53")

@@ -313,3 +313,53 @@ def test_directory_zoom_buttons_sit_outside_the_map(page, live_server, directory
     page.wait_for_url(re.compile(r"vue=[-\d.]+%2C[-\d.]+%2C9|vue=[-\d.]+,[-\d.]+,9"))
     page.click("[data-quick-views] [data-zoom='-1']")
     page.wait_for_url(re.compile(r"vue=[-\d.]+%2C[-\d.]+%2C8|vue=[-\d.]+,[-\d.]+,8"))
+
+
+def test_the_language_switch_keeps_the_selection_the_map_view_and_the_pole(
+    page, live_server, directory
+):
+    page.goto(live_server.url + "/?impulsion=entrepreneuriale")
+    wait_for_map(page)
+    page.check("#f-impulsion-citoyenne")
+    page.wait_for_url(re.compile(r"impulsion=citoyenne"))
+    page.evaluate("history.replaceState(null, '', location.search + '&vue=47.2,-1.5,9')")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r"/en/\?"))
+    query = page.url.split("?", 1)[1]
+    assert "impulsion=entrepreneuriale" in query and "impulsion=citoyenne" in query
+    assert "vue=47.2%2C-1.5%2C9" in query or "vue=47.2,-1.5,9" in query
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_escape_closes_a_popup_and_a_listed_pole_stands_out_on_the_map(
+    page, live_server, directory
+):
+    pole = Pole.objects.published().located().order_by("name").first()
+    page.goto(f"{live_server.url}/?vue={pole.latitude},{pole.longitude},14")
+    wait_for_map(page)
+    marker = page.locator(f'.pole-marker[title^="{pole.name}"]')
+    marker.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup")
+    page.locator(".leaflet-popup a").first.focus()  # the focus inside the popup
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".leaflet-popup", state="detached")
+    assert page.evaluate("document.activeElement.title").startswith(pole.name)
+    # Hovering its card in the list marks its marker.
+    card = page.locator(f'[data-pole-list] [data-pole="{pole.slug}"]')
+    card.hover()
+    assert "pole-marker--highlight" in marker.get_attribute("class")
+    page.mouse.move(0, 0)
+    assert "pole-marker--highlight" not in marker.get_attribute("class")
+
+
+def test_without_javascript_no_empty_map_box_is_shown(browser, live_server, directory):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280,
+                                                                       "height": 900})  # fmt: skip
+    page = context.new_page()
+    for url in ("/", "/regions/bretagne/", "/charte/", "/carte/integree/?region=52"):
+        page.goto(live_server.url + url)
+        assert page.locator("[data-map]").count() == 1
+        assert not page.locator("[data-map]").is_visible(), url
+        assert page.locator(".pole-list").is_visible(), url
+    context.close()

@@ -92,3 +92,21 @@ def test_the_builder_updates_preview_and_code_as_choices_are_made(
     assert preview.get_attribute("src") == "/carte/integree/?region=52"
     page.frame_locator("[data-embed-preview]").locator("[data-map][data-marker-count]").wait_for()
     assert "region=52" in page.url  # the builder's own link keeps the choices
+
+
+@pytest.mark.parametrize("height", [300, 400, 900])
+def test_the_embedded_map_and_its_attribution_fit_the_frame(browser, live_server, tiles_stub,
+                                                           sample_directory, height):  # fmt: skip
+    for width in (320, 800):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.goto(live_server.url + "/carte/integree/?region=52")
+        page.wait_for_selector("[data-map][data-marker-count]", state="attached")
+        box = page.locator("[data-map]").bounding_box()
+        attribution = page.locator(".leaflet-control-attribution").bounding_box()
+        assert box["y"] + box["height"] <= height and box["height"] >= 110, (width, box)
+        assert attribution["y"] + attribution["height"] <= height
+        # The map takes what the frame gives it: a taller frame, a taller map.
+        if height == 900:
+            assert box["height"] > 600
+        context.close()

@@ -427,3 +427,24 @@ def test_a_pole_page_lists_the_nearest_other_poles_by_distance(client):
     response = client.get(nantes.get_absolute_url())
     assert [p.name for p in response.context["nearby"]] == ["À Rezé", "À Angers"]
     assert "Pôles proches" in response.content.decode()
+
+
+def test_plurals_read_right_in_french_and_english(client):
+    pole = PoleFactory(located=True)
+    html = client.get("/charte/").content.decode()
+    assert "0 pôle connu comme signataire" in html  # French: 0 is singular
+    english = client.get("/en/charte/").content.decode()
+    assert "0 poles known to have signed" in english  # English: 0 is plural
+    panel = client.get("/", {"region": pole.region.code}).content.decode()
+    assert '(1<span class="visually-hidden"> pôle</span>)' in panel
+    assert (
+        " pôles</span>)" not in panel.split('data-filter-group="region"')[1].split("</fieldset>")[0]
+    )
+
+
+def test_a_filter_no_pole_answers_folds_away(client):
+    PoleFactory(located=True, stage="")  # no pole has a stage: only "inconnu" counts
+    fold = '<details class="filter-fold" data-filter-fold><summary>Stade'
+    assert fold not in client.get("/").content.decode()  # "inconnu" counts one pole
+    # No pole in the selection: every stage counts zero, the filter folds away.
+    assert fold in client.get("/", {"categorie": "recherche"}).content.decode()
