@@ -114,11 +114,13 @@ def _page_number(request: HttpRequest) -> str:
 def _place_named(words: str):
     """The one place whose name is exactly these words, if any (homonyms: none)."""
     key = search_key(words)
-    exact = [
-        p
-        for p in place_search(text=words, limit=5)
-        if key in (search_key(p.name), epci_core(search_key(p.name)))
-    ]
+
+    def named(place) -> bool:
+        if place.kind == PlaceKind.EPCI:  # with or without its legal form
+            return epci_core(key) == epci_core(search_key(place.name))
+        return key == search_key(place.name)
+
+    exact = [p for p in place_search(text=words, limit=5) if named(p)]
     return exact[0] if len(exact) == 1 else None
 
 
@@ -209,7 +211,10 @@ def _place_context(filterset: PoleFilter, total: int, page) -> dict:
         context["nearest"] = poles_nearest(
             latitude=place.latitude,
             longitude=place.longitude,
-            poles=others.exclude(pk__in=place_poles(place=place, poles=others).values("pk")),
+            # Neither the poles of the place nor those of its department, listed already.
+            poles=others.exclude(
+                pk__in=place_poles(place=place, poles=others).values("pk")
+            ).exclude(pk__in=[p.pk for p in context["department_poles"]]),
         )
     if place.has_point:
         shown = [*page, *context["nearest"], *context["department_poles"]]

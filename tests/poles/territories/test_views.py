@@ -169,18 +169,18 @@ def test_a_place_page_runs_a_fixed_number_of_queries(client, breton_and_nantes,
 def test_a_pole_placed_at_its_department_seat_is_among_the_nearest_marked_approximate(
     client, breton_and_nantes
 ):
-    # Placed at Quimper's prefecture because its commune is unknown: 15 km from Ergué-Gabéric.
+    # Placed at Quimper's prefecture because its commune is unknown: about 60 km from Lorient.
     seat = PoleFactory(name="Pôle du Finistère", department=department("29"),
                        region=region("53"), latitude=Decimal("47.9960"),
                        longitude=Decimal("-4.1020"), location_precision="departement")  # fmt: skip
-    response = client.get("/", {"lieu": "commune:29051"})
+    response = client.get("/", {"lieu": "commune:56121"})
     names = [p.name for p in response.context["nearest"]]
-    assert names[0] == seat.name
+    assert names == [seat.name, "Pôle de Nantes"]
     html = unescape(response.content.decode())
     assert re.search(r"Pôle du Finistère</a>.*?≈ \d+ km</span> <span class=\"note\">"
                      r"\(position approximative : département\)", html)  # fmt: skip
     # A pole at its commune's town hall is not marked.
-    assert re.search(r"Pôle de Lorient</a>.*?à \d+ km</span></li>", html)
+    assert re.search(r"Pôle de Nantes</a>.*?à \d+ km</span></li>", html)
 
 
 def test_a_place_without_poles_names_and_links_those_of_its_department(client, breton_and_nantes):
@@ -234,5 +234,20 @@ def test_words_that_name_a_place_offer_it_and_go_there_when_no_pole_matches(
     assert response.status_code == 200 and response.context["total"] == 1
     html = unescape(response.content.decode())
     assert 'Nantes est un lieu (commune) : <a href="/?lieu=commune%3A44109">' in html
+    # An intercommunality, by the name people use.
+    response = client.get("/", {"q": "CA Quimper Bretagne Occidentale"})
+    assert response["Location"] == "/?lieu=epci%3A200068120"
     # Words naming no place, or several (homonyms), offer nothing.
     assert client.get("/", {"q": "Pôle de"}).context["named_place"] is None
+
+
+def test_the_poles_of_the_department_are_not_listed_again_among_the_nearest(
+    client, breton_and_nantes
+):
+    seat = PoleFactory(name="Pôle du Finistère", department=department("29"),
+                       region=region("53"), latitude=Decimal("47.9960"),
+                       longitude=Decimal("-4.1020"), location_precision="departement")  # fmt: skip
+    response = client.get("/", {"lieu": "commune:29051"})
+    assert [p.name for p in response.context["department_poles"]] == [seat.name]
+    assert seat.name not in [p.name for p in response.context["nearest"]]
+    assert [p.name for p in response.context["nearest"]] == ["Pôle de Lorient", "Pôle de Nantes"]
