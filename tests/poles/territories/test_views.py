@@ -166,13 +166,18 @@ def test_a_place_page_runs_a_fixed_number_of_queries(client, breton_and_nantes,
     assert response.context["total"] == 0
 
 
-def test_a_pole_placed_at_its_department_seat_is_among_the_nearest_marked_approximate(
-    client, breton_and_nantes
-):
-    # Placed at Quimper's prefecture because its commune is unknown: about 60 km from Lorient.
-    seat = PoleFactory(name="Pôle du Finistère", department=department("29"),
+@pytest.fixture
+def finistere_seat(places):
+    """Placed at Quimper's prefecture because its commune is unknown (60 km from Lorient)."""
+    return PoleFactory(name="Pôle du Finistère", department=department("29"),
                        region=region("53"), latitude=Decimal("47.9960"),
                        longitude=Decimal("-4.1020"), location_precision="departement")  # fmt: skip
+
+
+def test_a_pole_placed_at_its_department_seat_is_among_the_nearest_marked_approximate(
+    client, breton_and_nantes, finistere_seat
+):
+    seat = finistere_seat
     response = client.get("/", {"lieu": "commune:56121"})
     names = [p.name for p in response.context["nearest"]]
     assert names == [seat.name, "Pôle de Nantes"]
@@ -242,11 +247,9 @@ def test_words_that_name_a_place_offer_it_and_go_there_when_no_pole_matches(
 
 
 def test_the_poles_of_the_department_are_not_listed_again_among_the_nearest(
-    client, breton_and_nantes
+    client, breton_and_nantes, finistere_seat
 ):
-    seat = PoleFactory(name="Pôle du Finistère", department=department("29"),
-                       region=region("53"), latitude=Decimal("47.9960"),
-                       longitude=Decimal("-4.1020"), location_precision="departement")  # fmt: skip
+    seat = finistere_seat
     response = client.get("/", {"lieu": "commune:29051"})
     assert [p.name for p in response.context["department_poles"]] == [seat.name]
     assert seat.name not in [p.name for p in response.context["nearest"]]
