@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -12,10 +12,13 @@ from poles.admin_mixins import (
     AccentInsensitiveSearchMixin,
     HardenedAdminMixin,
     ReadOnlyReferenceAdmin,
+    RegionScopedMixin,
 )
 
 # The admin of the app's parts: Django discovers poles.admin only.
 from poles.contributions import admin as contributions_admin  # noqa: F401
+from poles.coordination import admin as coordination_admin  # noqa: F401
+from poles.coordination.admin import invite_urls
 from poles.forms import POLE_FIELDS, URL_FIELD_OVERRIDES, PoleAdminForm
 from poles.models import (
     VERIFICATION_MONTHS,
@@ -71,7 +74,7 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(Pole)
-class PoleAdmin(HardenedAdminMixin, admin.ModelAdmin):
+class PoleAdmin(RegionScopedMixin, HardenedAdminMixin, admin.ModelAdmin):
     """Every save goes through poles.services: one history entry, the territory rules, and no
     silent undoing of a change made since the form was opened (its `based_on` version)."""
 
@@ -281,6 +284,13 @@ class PoleAdmin(HardenedAdminMixin, admin.ModelAdmin):
     def construct_change_message(self, request, form, formsets, add):
         # The inline formsets are not saved by Django here (see save_related).
         return super().construct_change_message(request, form, [], add)
+
+    def region_scope(self, regions: list[int]) -> Q:
+        return Q(region__in=regions)
+
+    def get_urls(self):
+        # "Inviter un coordinateur" from the pole's page (a link valid 7 days, by e-mail).
+        return invite_urls(self) + super().get_urls()
 
     def history_view(self, request, object_id, extra_context=None):
         """The pole's history of record (poles.services): each save with who, why, from where

@@ -4,9 +4,11 @@ part (poles, territories, contributions) builds on it without importing one anot
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
 
+from poles.coordination.services import referent_regions
 from poles.db_functions import folded_contains
 
 
@@ -73,3 +75,32 @@ class ReadOnlyReferenceAdmin(HardenedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class RegionScopedMixin:
+    """What a regional referent sees and decides: its regions only. Out of them, nothing is
+    listed, and an address of one gives a 403; editors and administrators see all."""
+
+    def region_scope(self, regions: list[int]) -> Q:
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        regions = referent_regions(request.user)
+        return queryset if regions is None else queryset.filter(self.region_scope(regions))
+
+    def get_object(self, request, object_id, from_field=None):
+        found = super().get_object(request, object_id, from_field)
+        if found is None and referent_regions(request.user) is not None:
+            field = (
+                self.model._meta.pk
+                if from_field is None
+                else self.model._meta.get_field(from_field)
+            )
+            try:
+                key = field.to_python(unquote(object_id))
+            except ValidationError:
+                return None
+            if self.model._default_manager.filter(**{field.name: key}).exists():
+                raise PermissionDenied
+        return found

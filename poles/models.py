@@ -736,3 +736,9 @@ class DirectoryVersion(models.Model):
 
 # Models of the app's sub-packages, registered with the app.
 from poles.contributions.models import Proposal  # noqa: E402, F401
+from poles.coordination.models import (  # noqa: E402, F401
+    ClaimRequest,
+    PoleCoordinator,
+    Referent,
+    SignInToken,
+)

@@ -3,12 +3,14 @@ request checks that keep hostile input out of the database (NUL bytes, methods).
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
@@ -122,3 +124,18 @@ def _has_nul(request: HttpRequest) -> bool:
     except (SuspiciousOperation, ValueError):  # too big, too many fields, malformed: Django
         return False  # answers those itself, with a 400
     return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
+
+
+def over_limit(*, scope: str, key: str, limit: int, window: int = 3600) -> bool:
+    """Counts one more attempt of `scope` by `key` (an address, a client) in the window, and
+    says whether it goes over `limit`. The key is hashed: no address sits in the cache."""
+    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
+    cache_key = f"ptce:limit:{digest}"
+    if cache.add(cache_key, 1, timeout=window):
+        return limit < 1
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between the two calls
+        cache.add(cache_key, 1, timeout=window)
+        count = 1
+    return count > limit

@@ -397,13 +397,15 @@ def poles_set_published(*, poles: Iterable[Pole], published: bool, user) -> int:
     return count
 
 
-def poles_mark_verified(*, poles: Iterable[Pole], user, on: datetime.date) -> int:
+def poles_mark_verified(
+    *, poles: Iterable[Pole], user, on: datetime.date, source: ChangeSource = ChangeSource.EDITOR
+) -> int:
     count = 0
     for pole in poles:
         pole_update(
             pole=pole,
             values={"last_verified": on},
-            source=ChangeSource.EDITOR,
+            source=source,
             user=user,
             reason="vérification",
         )

@@ -5,6 +5,7 @@ from poles import feeds
 from poles.caching import address_etag
 from poles.contributions import views as contributions
 from poles.contributions.models import ProposalKind
+from poles.coordination import views as coordination
 from poles.security import read_only
 from poles.views import directory, open_data, pages
 
@@ -43,6 +44,20 @@ urlpatterns = [
         name="proposal_new",
     ),
     path("propositions/merci/", contributions.proposal_thanks, name="proposal_thanks"),
+    # The poles' coordinators and the regional referents: claim, sign in by e-mail, own space.
+    path("poles/<slug:slug>/coordonner/", coordination.pole_claim, name="claim"),
+    path("connexion/", coordination.sign_in, name="sign_in"),
+    path("connexion/<str:raw>/", coordination.sign_in_link, name="sign_in_link"),
+    path("deconnexion/", coordination.sign_out, name="sign_out"),
+    path("espace-pole/", coordination.space, name="space"),
+    path("animation/", coordination.animation, name="animation"),
+    path("espace-pole/<slug:slug>/", coordination.space_pole, name="space_pole"),
+    path("espace-pole/<slug:slug>/a-jour/", coordination.space_verify, name="space_verify"),
+    path(
+        "espace-pole/<slug:slug>/propositions/<int:proposal_id>/",
+        coordination.space_decide,
+        name="space_decide",
+    ),
     # ETag/304 as for the API: the address at this version of the directory.
     path(
         "flux/nouveaux.atom", read_only(etag(address_etag)(feeds.NewPolesFeed())), name="feed_new"

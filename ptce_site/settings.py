@@ -206,6 +206,8 @@ PTCE_CACHE_SECONDS = int(os.environ.get("PTCE_CACHE_SECONDS", "3600"))
 # after the decision (manage.py purge_contributor_data); who is told of new proposals besides
 # the editors; the site's address in e-mails.
 PTCE_PROPOSALS_PER_HOUR = int(os.environ.get("PTCE_PROPOSALS_PER_HOUR", "5"))
+# Sign-in and claim links one address may ask for in an hour (a client: four times as many).
+PTCE_SIGN_IN_PER_HOUR = int(os.environ.get("PTCE_SIGN_IN_PER_HOUR", "5"))
 PTCE_CONTRIBUTOR_DATA_MONTHS = int(os.environ.get("PTCE_CONTRIBUTOR_DATA_MONTHS", "12"))
 PTCE_MODERATION_EMAILS = env_list("PTCE_MODERATION_EMAILS", "")
 

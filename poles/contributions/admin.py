@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from poles.admin_mixins import HardenedAdminMixin
+from poles.admin_mixins import HardenedAdminMixin, RegionScopedMixin
 from poles.contributions.models import Proposal, ProposalStatus
 from poles.contributions.services import (
     ProposalAlreadyDecided,
@@ -18,7 +19,7 @@ from poles.contributions.services import (
     proposal_reject,
 )
 from poles.models import Pole
-from poles.territories.models import PlaceKind, Region
+from poles.territories.models import Department, PlaceKind, Region
 
 
 class Decision(forms.Form):
@@ -76,7 +77,7 @@ class RegionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(HardenedAdminMixin, admin.ModelAdmin):
+class ProposalAdmin(RegionScopedMixin, HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "status", "region", "created_at", "decided_at"]
     list_display_links = ["__str__"]
     list_filter = ["status", "kind", RegionFilter]
@@ -88,6 +89,14 @@ class ProposalAdmin(HardenedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # proposals come from the public forms
+
+    def region_scope(self, regions: list[int]) -> Q:
+        # A missing PTCE has no pole yet: the department it was proposed in says the region.
+        departments = list(Department.objects.filter(region__in=regions)
+                           .values_list("code", flat=True))  # fmt: skip
+        return Q(pole__region__in=regions) | Q(
+            pole__isnull=True, proposed_values__department__in=departments
+        )
 
     @admin.display(description="région", ordering="pole__region__name")
     def region(self, proposal: Proposal) -> str:

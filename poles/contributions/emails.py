@@ -8,51 +8,21 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from poles.contributions.fields import FIELDS_BY_NAME
 from poles.contributions.models import Proposal, ProposalStatus
+from poles.emails import editor_addresses, send_each
 
 logger = logging.getLogger(__name__)
-
-
-def _send(*, subject: str, template: str, context: dict, recipients: list[str]) -> bool:
-    if not recipients:
-        return False
-    try:
-        send_mail(
-            subject=subject,
-            message=render_to_string(template, context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
-    except Exception:  # SMTP down, bad address, anything: the proposal stands
-        logger.exception("e-mail %r not sent", subject)
-        return False
-    return True
-
-
-def editor_addresses() -> list[str]:
-    """Editors and administrators with an address, and PTCE_MODERATION_EMAILS."""
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__name="éditeur"))
-    )
-    addresses = {email for email in users.values_list("email", flat=True) if email}
-    return sorted(addresses | set(settings.PTCE_MODERATION_EMAILS))
 
 
 def notify_editors(*, proposal_id: int) -> bool:
     proposal = Proposal.objects.select_related("pole").get(pk=proposal_id)
     path = reverse("admin:poles_proposal_change", args=[proposal.pk])
-    return _send(
+    return send_each(
         subject=f"[Annuaire des PTCE] Nouvelle proposition : {proposal.subject}",
         template="contributions/emails/new_proposal.txt",
         context={"proposal": proposal, "url": settings.PTCE_SITE_URL + path},
@@ -79,7 +49,7 @@ def notify_contributor(*, proposal_id: int) -> bool:
         page = (
             proposal.pole.get_absolute_url() if proposal.pole and proposal.pole.is_published else ""
         )
-        return _send(
+        return send_each(
             subject=_("[Annuaire des PTCE] Votre proposition : %(status)s")
             % {"status": proposal.get_status_display()},
             template="contributions/emails/decision.txt",

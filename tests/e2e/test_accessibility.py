@@ -66,6 +66,9 @@ def page_types() -> list[tuple[str, str]]:
         ("signaler un PTCE manquant", "/proposer-un-ptce/"),
         ("confirmer la fiche", "/poles/pole-essai-nantais/a-jour/"),
         ("merci", "/propositions/merci/"),
+        ("coordonner une fiche", "/poles/pole-essai-nantais/coordonner/"),
+        ("connexion", "/connexion/"),
+        ("animation régionale", "/animation/"),
         ("connexion admin", "/admin/login/"),
         # The English site (the same templates, other texts: other lengths, other labels).
         ("accueil en anglais", "/en/?region=53"),

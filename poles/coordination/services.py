@@ -1,0 +1,321 @@
+"""Claiming a pole, signing in by e-mail, coordinators' writes: the only writes of this part.
+
+Tokens: 32 random bytes, sent once in a link, stored as their SHA-256; single use, expiring.
+Every answer to a visitor is the same whatever the address (no enumeration); the e-mails say
+the rest to the address's owner only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from poles.contributions.fields import FIELDS_BY_NAME, PoleEdit
+from poles.contributions.models import Proposal, ProposalStatus
+from poles.coordination import emails
+from poles.coordination.models import (
+    ClaimRequest,
+    ClaimStatus,
+    CoordinatorSource,
+    PoleCoordinator,
+    Referent,
+    SignInToken,
+    TokenPurpose,
+)
+from poles.models import ChangeSource, Pole, verification_threshold
+from poles.services import pole_update, poles_mark_verified
+from poles.territories.models import Region
+
+# How long a link works.
+VALIDITY = {
+    TokenPurpose.SIGN_IN: datetime.timedelta(hours=1),
+    TokenPurpose.CLAIM: datetime.timedelta(hours=1),
+    TokenPurpose.APPROVAL: datetime.timedelta(days=7),
+    TokenPurpose.INVITATION: datetime.timedelta(days=7),
+    TokenPurpose.VERIFY: datetime.timedelta(days=30),
+}
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_issue(*, email: str, purpose: TokenPurpose, pole: Pole | None = None) -> str:
+    """A new one-time token; the raw value goes in the e-mail and nowhere else."""
+    raw = secrets.token_urlsafe(32)
+    SignInToken.objects.create(
+        token_hash=token_hash(raw),
+        purpose=purpose,
+        email=normalised(email),
+        pole=pole,
+        expires_at=timezone.now() + VALIDITY[purpose],
+    )
+    return raw
+
+
+def token_find(*, raw: str) -> SignInToken | None:
+    """The usable token behind a link, without using it (the confirmation page shows it)."""
+    if not raw or len(raw) > 100:
+        return None
+    token = SignInToken.objects.select_related("pole").filter(token_hash=token_hash(raw)).first()
+    return token if token is not None and token.is_usable else None
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    user: object
+    pole: Pole | None
+    purpose: str
+
+
+def token_redeem(*, raw: str) -> Redeemed | None:
+    """Uses a link once: the person it names (made if new), coordinator of its pole when the
+    link says so. None for an unknown, used or expired link."""
+    if not raw or len(raw) > 100:
+        return None
+    with transaction.atomic():
+        token = (
+            SignInToken.objects.select_for_update()
+            .select_related("pole")
+            .filter(token_hash=token_hash(raw))
+            .first()
+        )
+        if token is None or not token.is_usable:
+            return None
+        token.used_at = timezone.now()
+        token.save(update_fields=["used_at"])
+        user = user_for(email=token.email)
+        sources = {
+            TokenPurpose.CLAIM: CoordinatorSource.DOMAIN,
+            TokenPurpose.APPROVAL: CoordinatorSource.APPROVED,
+            TokenPurpose.INVITATION: CoordinatorSource.INVITED,
+        }
+        if token.pole is not None and token.purpose in sources:
+            coordinator_add(pole=token.pole, user=user, source=sources[token.purpose])
+    return Redeemed(user=user, pole=token.pole, purpose=token.purpose)
+
+
+def normalised(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_for(*, email: str):
+    """The account of an address (made, without a password, the first time)."""
+    User = get_user_model()
+    email = normalised(email)
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        username = email if len(email) <= 150 else token_hash(email)[:40]
+        user = User(username=username, email=email)
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def coordinator_add(*, pole: Pole, user, source: str) -> PoleCoordinator:
+    coordinator, _ = PoleCoordinator.objects.get_or_create(
+        pole=pole, user=user, defaults={"source": source}
+    )
+    return coordinator
+
+
+def pole_domain(pole: Pole) -> str:
+    host = (urlsplit(pole.website).hostname or "").lower() if pole.website else ""
+    return host.removeprefix("www.")
+
+
+def address_vouched(*, pole: Pole, email: str) -> bool:
+    """An address the pole's own data vouches for: on its website's domain (or a subdomain),
+    or its published contact address."""
+    email = normalised(email)
+    domain = email.rpartition("@")[2]
+    site = pole_domain(pole)
+    if site and (domain == site or domain.endswith("." + site)):
+        return True
+    return bool(pole.contact_email) and email == normalised(pole.contact_email)
+
+
+def pole_claim(*, pole: Pole, email: str) -> None:
+    """A person asks to coordinate a pole. Vouched addresses get a link at once; others wait
+    for the editors. The caller answers the same whatever happens here."""
+    email = normalised(email)
+    if address_vouched(pole=pole, email=email):
+        raw = token_issue(email=email, purpose=TokenPurpose.CLAIM, pole=pole)
+        transaction.on_commit(lambda: emails.send_claim_link(email=email, pole=pole, raw=raw))
+        return
+    if PoleCoordinator.objects.filter(pole=pole, user__email__iexact=email).exists():
+        raw = token_issue(email=email, purpose=TokenPurpose.SIGN_IN)
+        transaction.on_commit(lambda: emails.send_sign_in_link(email=email, raw=raw))
+        return
+    try:
+        with transaction.atomic():
+            claim = ClaimRequest.objects.create(pole=pole, email=email)
+    except IntegrityError:
+        return  # already waiting for the editors
+    transaction.on_commit(lambda: emails.notify_editors_of_claim(claim_id=claim.pk))
+
+
+def claim_decide(*, claim: ClaimRequest, approve: bool, editor) -> ClaimRequest:
+    """Editors approve (a link that makes the person coordinator) or refuse; told either way."""
+    with transaction.atomic():
+        claim = ClaimRequest.objects.select_for_update().select_related("pole").get(pk=claim.pk)
+        if claim.status != ClaimStatus.PENDING:
+            return claim
+        claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REFUSED
+        claim.decided_at = timezone.now()
+        claim.decided_by = editor
+        claim.save()
+        if approve:
+            raw = token_issue(email=claim.email, purpose=TokenPurpose.APPROVAL, pole=claim.pole)
+            transaction.on_commit(
+                lambda: emails.send_claim_approved(email=claim.email, pole=claim.pole, raw=raw)
+            )
+        else:
+            transaction.on_commit(
+                lambda: emails.send_claim_refused(email=claim.email, pole=claim.pole)
+            )
+    return claim
+
+
+def coordinator_invite(*, pole: Pole, email: str, editor) -> None:
+    """An editor or referent invites an address they know: its link makes it coordinator."""
+    raw = token_issue(email=email, purpose=TokenPurpose.INVITATION, pole=pole)
+    transaction.on_commit(
+        lambda: emails.send_invitation(email=normalised(email), pole=pole, raw=raw)
+    )
+
+
+def sign_in_request(*, email: str) -> None:
+    """A link for a coordinator or referent; nothing for an unknown address (same answer)."""
+    User = get_user_model()
+    email = normalised(email)
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None or not (user.coordinated_poles.exists() or hasattr(user, "referent")):
+        return
+    raw = token_issue(email=email, purpose=TokenPurpose.SIGN_IN)
+    transaction.on_commit(lambda: emails.send_sign_in_link(email=email, raw=raw))
+
+
+def coordinator_poles(*, user) -> list[Pole]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Pole.objects.filter(coordinators__user=user).order_by("name"))
+
+
+def is_coordinator(*, user, pole: Pole) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and PoleCoordinator.objects.filter(pole=pole, user=user).exists()
+    )
+
+
+def pole_edit_by_coordinator(*, pole: Pole, user, values: dict, based_on: int | None):
+    """The coordinator's changes, published at once through the write service (history: "le
+    pôle"); the editors are told and may go back. Raises PoleConflict for a fact changed since
+    the form was opened, ValidationError for a value the record refuses."""
+    edit = PoleEdit()
+    for name, value in values.items():
+        field = FIELDS_BY_NAME[name]
+        if field.collect is not None:
+            field.collect(edit, pole, value)
+    with transaction.atomic():
+        result = pole_update(
+            pole=pole, values=edit.values, relations=edit.relations, members=edit.members,
+            replace_members=edit.members is not None, source=ChangeSource.POLE, user=user,
+            reason="modifié par le pôle", based_on=based_on,
+        )  # fmt: skip
+        if result.change is not None:
+            change_id = result.change.pk
+            transaction.on_commit(
+                lambda: emails.notify_editors_of_pole_edit(pole=pole, change_id=change_id)
+            )
+    return result
+
+
+def pole_verify_by_coordinator(*, pole: Pole, user) -> None:
+    """ "Toujours à jour": verified today, by the pole itself."""
+    poles_mark_verified(poles=[pole], user=user, on=timezone.localdate(), source=ChangeSource.POLE)
+
+
+REFERENT_GROUP = "référent"
+
+
+def referent_add(*, email: str, regions: list, organisation: str = "") -> Referent:
+    """A regional referent: a staff account without a password (it signs in by e-mail), in the
+    referents' group, moderating its regions only. Again for the same address: its regions and
+    organisation are updated."""
+    with transaction.atomic():
+        user = user_for(email=email)
+        user.is_staff = True
+        if user.has_usable_password():
+            user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=REFERENT_GROUP))
+        referent, _ = Referent.objects.get_or_create(user=user)
+        referent.organisation = organisation or referent.organisation
+        referent.save()
+        referent.regions.set(regions)
+    return referent
+
+
+def referent_regions(user) -> list[int] | None:
+    """The region ids a staff member may moderate; None: all (an editor, an administrator)."""
+    if user.is_superuser or user.groups.filter(name="éditeur").exists():
+        return None
+    referent = getattr(user, "referent", None)
+    if referent is None:
+        return []
+    return list(referent.regions.values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class RegionActivity:
+    region: object
+    organisations: list[str]
+    poles: int
+    verified: int
+    pending: int
+    oldest_days: int | None
+
+    @property
+    def verified_share(self) -> int | None:
+        return round(100 * self.verified / self.poles) if self.poles else None
+
+
+def regions_activity() -> list[RegionActivity]:
+    """Per region: who animates it, how fresh its poles are, what waits for a decision."""
+    threshold = verification_threshold()
+    regions = Region.objects.annotate(
+        published=Count("poles", filter=Q(poles__is_published=True), distinct=True),
+        fresh=Count("poles", filter=Q(poles__is_published=True,
+                                      poles__last_verified__gte=threshold), distinct=True),
+    ).prefetch_related("referents").order_by("name")  # fmt: skip
+    pending = {
+        row["pole__region"]: row
+        for row in Proposal.objects.filter(status=ProposalStatus.PENDING, pole__isnull=False)
+        .values("pole__region")
+        .annotate(n=Count("pk"), oldest=Min("created_at"))
+    }
+    now = timezone.now()
+    return [
+        RegionActivity(
+            region=region,
+            organisations=sorted(
+                {r.organisation for r in region.referents.all() if r.organisation}
+            ),
+            poles=region.published,
+            verified=region.fresh,
+            pending=pending.get(region.pk, {}).get("n", 0),
+            oldest_days=(now - pending[region.pk]["oldest"]).days if region.pk in pending else None,
+        )
+        for region in regions
+    ]
