@@ -277,3 +277,11 @@ def pole_public_history(*, pole: Pole, limit: int = 200) -> list[HistoryEntry]:
             entries.append(HistoryEntry(change.created_at, _source_text(change),
                                         change.is_creation, rows))  # fmt: skip
     return entries
+
+
+def pole_charter_declared_by_pole(*, pole: Pole) -> bool:
+    """Whether the charter status shown was last set by the pole itself (its coordinator)."""
+    for change in pole.changes.order_by("-pk").only("source", "changes"):
+        if any(item["field"] == "charter_status" for item in change.changes):
+            return change.source == ChangeSource.POLE
+    return False

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from poles.contributions import emails
 from poles.contributions.fields import FIELDS_BY_NAME, PoleEdit, Value, pole_values
 from poles.contributions.models import Proposal, ProposalStatus
+from poles.coordination import emails as coordination_emails
 from poles.models import ChangeSource, Pole
 from poles.services import pole_create, pole_update
 
@@ -51,6 +52,9 @@ def proposal_create(
             language=language,
         )
         transaction.on_commit(lambda: emails.notify_editors(proposal_id=proposal.pk))
+        if pole is not None:
+            # The pole's coordinators may decide it too, from their space.
+            transaction.on_commit(lambda: coordination_emails.notify_coordinators(pole=pole))
     return proposal
 
 

@@ -81,3 +81,34 @@ def notify_editors_of_pole_edit(*, pole: Pole, change_id: int) -> bool:
         context={"pole": pole, "url": url, "change_id": change_id},
         recipients=editor_addresses(),
     )
+
+
+def send_reminder(*, email: str, pole: Pole, raw: str) -> bool:
+    return send_each(
+        subject=f"[Annuaire des PTCE] La fiche « {pole.name} » est-elle toujours juste ?",
+        template="coordination/emails/reminder.txt",
+        context={"url": _link(raw), "pole": pole, "space": settings.PTCE_SITE_URL
+                 + reverse("poles:space_pole", args=[pole.slug]), "days": 30},
+        recipients=[email],
+    )  # fmt: skip
+
+
+def send_orphans_to_editors(*, poles: list[Pole]) -> bool:
+    return send_each(
+        subject=f"[Annuaire des PTCE] {len(poles)} pôle(s) sans coordinateur",
+        template="coordination/emails/orphans.txt",
+        context={"poles": poles, "site": settings.PTCE_SITE_URL},
+        recipients=editor_addresses(),
+    )
+
+
+def notify_coordinators(*, pole: Pole) -> bool:
+    addresses = list(pole.coordinators.filter(user__is_active=True)
+                     .values_list("user__email", flat=True))  # fmt: skip
+    return send_each(
+        subject=f"[Annuaire des PTCE] Une proposition sur la fiche « {pole.name} »",
+        template="coordination/emails/new_proposal.txt",
+        context={"pole": pole, "url": settings.PTCE_SITE_URL
+                 + reverse("poles:space_pole", args=[pole.slug]) + "#propositions"},
+        recipients=addresses,
+    )  # fmt: skip

@@ -68,6 +68,8 @@ class PoleCoordinator(models.Model):
     )
     source = models.CharField("comment", max_length=20, choices=CoordinatorSource.choices)
     created_at = models.DateTimeField("depuis le", auto_now_add=True)
+    # The last reminder to check the record (manage.py send_reminders): one a month at most.
+    reminded_at = models.DateTimeField("dernier rappel", null=True, blank=True)
 
     class Meta:
         app_label = "poles"

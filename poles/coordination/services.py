@@ -101,6 +101,8 @@ def token_redeem(*, raw: str) -> Redeemed | None:
         }
         if token.pole is not None and token.purpose in sources:
             coordinator_add(pole=token.pole, user=user, source=sources[token.purpose])
+        if token.purpose == TokenPurpose.VERIFY and is_coordinator(user=user, pole=token.pole):
+            pole_verify_by_coordinator(pole=token.pole, user=user)
     return Redeemed(user=user, pole=token.pole, purpose=token.purpose)
 
 
@@ -319,3 +321,39 @@ def regions_activity() -> list[RegionActivity]:
         )
         for region in regions
     ]
+
+
+REMINDER_EVERY = datetime.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class RemindersSent:
+    coordinators: int
+    orphans: int
+
+
+def reminders_send(*, dry_run: bool = False) -> RemindersSent:
+    """Coordinators of published poles not checked for 12 months get a one-click "toujours à
+    jour" link (a month apart at most); the editors get the list of poles with no coordinator."""
+    now = timezone.now()
+    due = (
+        PoleCoordinator.objects.filter(pole__in=Pole.objects.published().to_verify())
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=now - REMINDER_EVERY))
+        .filter(user__is_active=True)
+        .select_related("pole", "user")
+    )
+    sent = 0
+    for coordinator in due:
+        if dry_run:
+            sent += 1
+            continue
+        with transaction.atomic():
+            raw = token_issue(email=coordinator.user.email, purpose=TokenPurpose.VERIFY,
+                              pole=coordinator.pole)  # fmt: skip
+            PoleCoordinator.objects.filter(pk=coordinator.pk).update(reminded_at=now)
+        if emails.send_reminder(email=coordinator.user.email, pole=coordinator.pole, raw=raw):
+            sent += 1
+    orphans = list(Pole.objects.published().filter(coordinators__isnull=True).order_by("name"))
+    if orphans and not dry_run:
+        emails.send_orphans_to_editors(poles=orphans)
+    return RemindersSent(coordinators=sent, orphans=len(orphans))

@@ -19,6 +19,7 @@ from poles.contributions.services import ProposalAlreadyDecided, proposal_accept
 from poles.contributions.views import GROUPS
 from poles.coordination import services
 from poles.coordination.forms import AddressForm, CoordinatorForm
+from poles.coordination.models import TokenPurpose
 from poles.models import Pole
 from poles.security import client_ip, over_limit
 from poles.services import PoleConflict, pole_latest_change_id
@@ -81,7 +82,8 @@ def sign_in_link(request: HttpRequest, raw: str) -> HttpResponse:
         return render(request, "coordination/link.html", {"token": None}, status=410)
     login(request, redeemed.user, backend=BACKEND)
     if redeemed.pole is not None:
-        return redirect("poles:space_pole", slug=redeemed.pole.slug)
+        done = "?verifie=1" if redeemed.purpose == TokenPurpose.VERIFY else ""
+        return redirect(reverse("poles:space_pole", args=[redeemed.pole.slug]) + done)
     if hasattr(redeemed.user, "referent"):
         return redirect("admin:index")
     return redirect("poles:space")

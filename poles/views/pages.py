@@ -21,6 +21,7 @@ from poles.models import (
 )
 from poles.security import read_only
 from poles.selectors import (
+    pole_charter_declared_by_pole,
     pole_former_address,
     pole_get_published,
     pole_nearby,
@@ -58,6 +59,7 @@ def _pole_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
         "pole": pole,
         "memberships_by_category": memberships_by_category,
         "nearby": pole_nearby(pole=pole),
+        "charter_by_pole": pole_charter_declared_by_pole(pole=pole),
         "common_place": Approach.objects.filter(axis=ApproachAxis.COMMON_PLACE).first(),
         "json_ld": pole_json_ld(pole, url=request.build_absolute_uri(pole.get_absolute_url())),
     }

@@ -129,3 +129,31 @@ def test_animation_shows_each_regions_referent_freshness_and_waiting_proposals(
     row = re.search(r"Pays de la Loire</a></th>(.*?)</tr>", html, re.S).group(1)
     assert "aucun pour le moment" in row and "0 % (0 / 1)" in row
     assert "cress@bretagne.example" not in html
+
+
+def test_reminders_bring_a_one_click_link_and_editors_get_the_poles_without_coordinator(
+    client, breton_and_nantes, settings, capsys
+):
+    from django.utils import timezone
+
+    from poles.coordination.services import coordinator_add, user_for
+
+    settings.PTCE_MODERATION_EMAILS = ["equipe@annuaire.example"]
+    breton, nantais = breton_and_nantes
+    coordinator_add(pole=breton, user=user_for(email="coord@breton.example"), source="invite")
+    call_command("send_reminders")
+    assert "Rappels envoyé(s) : 1. Pôles sans coordinateur : 1." in capsys.readouterr().out
+    reminder, orphans = mail.outbox
+    assert reminder.to == ["coord@breton.example"] and breton.name in reminder.subject
+    assert orphans.to == ["equipe@annuaire.example"] and nantais.name in orphans.body
+    assert breton.name not in orphans.body
+    # One click: checked today, by the pole, and signed in.
+    response = client.post(f"/connexion/{link_in(reminder)}/")
+    assert response["Location"] == f"/espace-pole/{breton.slug}/?verifie=1"
+    breton.refresh_from_db()
+    assert breton.last_verified == timezone.localdate()
+    assert breton.changes.latest("pk").source == "pole"
+    # Checked now, and reminded already: nothing more this month.
+    mail.outbox.clear()
+    call_command("send_reminders")
+    assert [m.to for m in mail.outbox] == [["equipe@annuaire.example"]]

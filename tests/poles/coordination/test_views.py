@@ -178,3 +178,57 @@ def test_a_bad_address_gets_a_message(client, pole):
 def test_the_pole_page_links_to_the_claim(client, pole):
     page = client.get(pole.get_absolute_url()).content.decode()
     assert f'href="/poles/{pole.slug}/coordonner/"' in page
+
+
+def test_the_coordinator_is_told_of_a_proposal_and_decides_it(
+    coordinator_client, pole, django_capture_on_commit_callbacks
+):
+    from poles.contributions.models import Proposal, ProposalStatus
+    from poles.contributions.services import proposal_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = proposal_create(kind="correction", pole=pole,
+                                   proposed_values={"short_name": "ECO"}, snapshot={},
+                                   contributor_name="", contributor_email="c@example.org",
+                                   contributor_relation="autre")  # fmt: skip
+    told = [m for m in mail.outbox if m.to == ["a@ecossolies.fr"]]
+    assert len(told) == 1 and f"/espace-pole/{pole.slug}/#propositions" in told[0].body
+    page = coordinator_client.get(f"/espace-pole/{pole.slug}/").content.decode()
+    assert "short_name : ECO" in page
+    # A refusal needs its reason; an acceptance writes the pole through the service.
+    coordinator_client.post(f"/espace-pole/{pole.slug}/propositions/{proposal.pk}/",
+                            {"decision": "refuser"})  # fmt: skip
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    coordinator_client.post(f"/espace-pole/{pole.slug}/propositions/{proposal.pk}/",
+                            {"decision": "accepter"})  # fmt: skip
+    proposal.refresh_from_db()
+    pole.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED and pole.short_name == "ECO"
+    # Another pole's proposal is out of reach.
+    other = Proposal.objects.create(kind="correction", pole=PoleFactory(name="Autre"),
+                                    proposed_values={"short_name": "Z"}, snapshot={})  # fmt: skip
+    response = coordinator_client.post(f"/espace-pole/{pole.slug}/propositions/{other.pk}/",
+                                       {"decision": "accepter"})  # fmt: skip
+    assert response.status_code == 404
+
+
+def test_a_charter_signature_declared_by_the_pole_shows_so_with_its_proof(
+    coordinator_client, pole, commit
+):
+    from poles.services import pole_update
+
+    user = PoleCoordinator.objects.get().user
+    declared = {"charter_status": "oui", "charter_year": 2023,
+                "charter_proof": "https://ecossolies.fr/charte"}  # fmt: skip
+    with commit():
+        pole_update(pole=pole, values=declared, source=ChangeSource.POLE, user=user)
+    page = coordinator_client.get(pole.get_absolute_url()).content.decode()
+    assert 'signataire (2023) <span class="badge">déclaré par le pôle</span>' in page
+    assert 'href="https://ecossolies.fr/charte"' in page
+    # Set by an editor afterwards (the caches renew after the commit): no longer "by the pole".
+    with commit():
+        withdrawn = {"charter_status": "non", "charter_year": None, "charter_proof": ""}
+        pole_update(pole=pole, values=withdrawn, source=ChangeSource.EDITOR)
+    page = coordinator_client.get(pole.get_absolute_url()).content.decode()
+    assert "déclaré par le pôle" not in page
