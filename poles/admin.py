@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -38,6 +40,7 @@ from poles.services import (
     MemberEntry,
     PoleConflict,
     pole_create,
+    pole_revert,
     pole_update,
     poles_mark_verified,
     poles_set_published,
@@ -289,8 +292,38 @@ class PoleAdmin(RegionScopedMixin, HardenedAdminMixin, admin.ModelAdmin):
         return Q(region__in=regions)
 
     def get_urls(self):
-        # "Inviter un coordinateur" from the pole's page (a link valid 7 days, by e-mail).
-        return invite_urls(self) + super().get_urls()
+        # "Inviter un coordinateur" from the pole's page (a link valid 7 days, by e-mail), and
+        # going back before one change of its history.
+        revert = path(
+            "<path:object_id>/historique/<int:change_id>/annuler/",
+            self.admin_site.admin_view(self.revert_view),
+            name="poles_pole_revert",
+        )
+        return [*invite_urls(self), revert, *super().get_urls()]
+
+    def revert_view(self, request, object_id, change_id):
+        if request.method != "POST":
+            return HttpResponseBadRequest("POST seulement.")
+        pole = (
+            self.get_object(request, unquote(object_id)) if self._is_key(Pole, object_id) else None
+        )
+        if pole is None or not self.has_change_permission(request, pole):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        change = PoleChange.objects.filter(pole=pole, pk=change_id).first()
+        if change is None:
+            raise Http404("Cette modification n'existe pas.")
+        try:
+            kept = pole_revert(pole=pole, change=change, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, "Retour impossible : " + " ".join(error.messages),
+                              messages.ERROR)  # fmt: skip
+        else:
+            labels = pole_fact_labels()
+            note = (" Gardé(s), modifié(s) depuis : " + ", ".join(labels.get(k, k) for k in kept)
+                    + ".") if kept else ""  # fmt: skip
+            self.message_user(request, f"Retour avant la modification n°{change.pk}.{note}",
+                              messages.SUCCESS)  # fmt: skip
+        return HttpResponseRedirect(reverse("admin:poles_pole_history", args=[pole.pk]))
 
     def history_view(self, request, object_id, extra_context=None):
         """The pole's history of record (poles.services): each save with who, why, from where
@@ -308,6 +341,7 @@ class PoleAdmin(RegionScopedMixin, HardenedAdminMixin, admin.ModelAdmin):
             "opts": self.opts,
             "changes": changes,
             "labels": pole_fact_labels(),
+            "can_revert": self.has_change_permission(request, pole),
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/poles/pole/object_history.html", context)

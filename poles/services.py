@@ -411,3 +411,53 @@ def poles_mark_verified(
         )
         count += 1
     return count
+
+
+def _value_of(name: str, value: Fact):
+    """A recorded fact back as what the model takes (the inverse of `fact`)."""
+    if name == MEMBERS:
+        entries = []
+        for entry in value or []:
+            member_name, _, category = entry.rpartition(" (")
+            entries.append(MemberEntry(name=member_name, category=category.rstrip(")")))
+        return entries
+    if name in RELATIONS:
+        model = Pole._meta.get_field(name).related_model
+        return list(model.objects.filter(**{f"{_code_field(model)}__in": value or []}))
+    field = Pole._meta.get_field(name)
+    if value is None:
+        return None
+    if isinstance(field, models.ForeignKey):
+        model = field.related_model
+        return model.objects.filter(**{_code_field(model): value}).first()
+    if isinstance(field, models.DecimalField):
+        return Decimal(value)
+    if isinstance(field, models.DateField):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def pole_revert(*, pole: Pole, change: PoleChange, user) -> list[str]:
+    """Puts back what `change` replaced, through the same write path (one new history entry).
+    A fact changed again since is left as it is now (never undo newer work): its name is
+    returned."""
+    current = pole_facts(pole)
+    values, relations, members, kept = {}, {}, None, []
+    for item in change.changes:
+        name = item["field"]
+        if name not in current:
+            continue
+        if current[name] != item["after"]:
+            kept.append(name)
+            continue
+        if name == MEMBERS:
+            members = _value_of(name, item["before"])
+        elif name in RELATIONS:
+            relations[name] = _value_of(name, item["before"])
+        else:
+            values[name] = _value_of(name, item["before"])
+    if values or relations or members is not None:
+        pole_update(pole=pole, values=values, relations=relations, members=members,
+                    replace_members=members is not None, source=ChangeSource.EDITOR, user=user,
+                    reason=f"retour avant la modification n°{change.pk}")  # fmt: skip
+    return kept

@@ -232,3 +232,30 @@ def test_a_charter_signature_declared_by_the_pole_shows_so_with_its_proof(
         pole_update(pole=pole, values=withdrawn, source=ChangeSource.EDITOR)
     page = coordinator_client.get(pole.get_absolute_url()).content.decode()
     assert "déclaré par le pôle" not in page
+
+
+def test_editors_go_back_before_a_pole_edit_without_undoing_newer_work(
+    coordinator_client, pole, client
+):
+    from poles.services import pole_update
+    from tests.factories import UserFactory
+
+    user = PoleCoordinator.objects.get().user
+    by_pole = pole_update(pole=pole, values={"summary": "Écrit par le pôle.",
+                                             "short_name": "ECO"},
+                          source=ChangeSource.POLE, user=user).change  # fmt: skip
+    # Someone changed the short name again since: that one is kept.
+    pole_update(pole=pole, values={"short_name": "ECOSS"}, source=ChangeSource.EDITOR)
+    editor = UserFactory(editor=True)
+    client.force_login(editor)
+    history = client.get(f"/admin/poles/pole/{pole.pk}/history/").content.decode()
+    url = f"/admin/poles/pole/{pole.pk}/historique/{by_pole.pk}/annuler/"
+    assert url in history
+    response = client.post(url, follow=True)
+    pole.refresh_from_db()
+    assert pole.summary == "Avant." and pole.short_name == "ECOSS"
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("Gardé(s), modifié(s) depuis : nom court ou sigle" in m for m in messages)
+    latest = pole.changes.latest("pk")
+    assert latest.source == ChangeSource.EDITOR and latest.reason.startswith("retour avant")
+    assert client.get(url).status_code == 400
