@@ -16,7 +16,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db import models
-from django.db.models import Count, F, Model, Q, QuerySet
+from django.db.models import Case, Count, F, Model, Q, QuerySet, Value, When
 from django.urls import reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +39,7 @@ from poles.models import (
     Stage,
     StateCall,
     Theme,
+    verification_threshold,
 )
 from poles.reference_labels import reference_choices
 from poles.territories.models import TERRITORIES, Department, PlaceKind, Region
@@ -88,8 +89,12 @@ class Facet:
     condition: Q = field(default_factory=Q)
     key: Callable[[Any], str | None] = str
     distinct: bool = False
+    # A column computed when counted (one that depends on today's date, say).
+    expression: Callable[[], Any] | None = None
 
     def counts(self, poles: QuerySet[Pole]) -> dict[str, int]:
+        if self.expression is not None:
+            poles = poles.annotate(**{self.column: self.expression()})
         if self.through is None:
             rows = poles.order_by().values_list(self.column).annotate(n=Count("pk"))
         else:
@@ -190,6 +195,15 @@ def _call_choices():
 
 def _common_place_key(value: bool | None) -> str:
     return COMMON_PLACE_ANSWERS[value].value
+
+
+def _verified_recently():
+    """ "oui" for a pole checked within VERIFICATION_MONTHS, else "non" (never included)."""
+    return Case(
+        When(last_verified__gte=verification_threshold(), then=Value(Answer.YES.value)),
+        default=Value(Answer.NO.value),
+        output_field=models.CharField(),
+    )
 
 
 def _stage_key(value: str) -> str:
@@ -342,6 +356,12 @@ class PoleFilter(django_filters.FilterSet):
         method="filter_recognitions",
         facet=Facet("statecall__code", through=_through("recognitions")),
     )
+    verifiee = FacetFilter(
+        label=_("Fiche vérifiée il y a moins d'un an"),
+        choices=[(Answer.YES.value, _("oui")), (Answer.NO.value, _("non, ou jamais"))],
+        method="filter_verified",
+        facet=Facet("verified_recently", expression=_verified_recently),
+    )
     tri = django_filters.ChoiceFilter(
         label=_("Trier par"), choices=SORT_CHOICES, method="sort", empty_label=None
     )
@@ -396,6 +416,13 @@ class PoleFilter(django_filters.FilterSet):
                     else Q(has_common_place=answer)
                 )
         return queryset.filter(wanted)
+
+    def filter_verified(self, queryset, name, values):
+        if set(values) >= {Answer.YES.value, Answer.NO.value}:
+            return queryset
+        if Answer.YES.value in values:
+            return queryset.verified_recently()
+        return queryset.to_verify()
 
     def filter_stage(self, queryset, name, values):
         stages = [("" if value == STAGE_UNKNOWN else value) for value in values]

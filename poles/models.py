@@ -181,6 +181,10 @@ class PoleQuerySet(models.QuerySet):
             Q(last_verified__isnull=True) | Q(last_verified__lt=verification_threshold())
         )
 
+    def verified_recently(self) -> PoleQuerySet:
+        """Checked within the last VERIFICATION_MONTHS months."""
+        return self.filter(last_verified__gte=verification_threshold())
+
     def located(self) -> PoleQuerySet:
         return self.filter(latitude__isnull=False)
 

@@ -24,6 +24,7 @@ from poles.models import (
     Principle,
     StateCall,
     Theme,
+    verification_threshold,
 )
 from poles.reference_labels import reference_choices
 from poles.services import MEMBERS, RELATIONS, Fact, tracked_fields
@@ -285,3 +286,25 @@ def pole_charter_declared_by_pole(*, pole: Pole) -> bool:
         if any(item["field"] == "charter_status" for item in change.changes):
             return change.source == ChangeSource.POLE
     return False
+
+
+@dataclass(frozen=True)
+class RecordCheck:
+    label: str
+    present: bool
+    field: str  # the proposal form's field that completes it
+
+
+def pole_record_checks(*, pole: Pole) -> list[RecordCheck]:
+    """What the record says and what it lacks, as its page shows it (with a link to complete
+    each missing fact). Reads only what the page has loaded already."""
+    precise = pole.location_precision in (LocationPrecision.COMMUNE, LocationPrecision.TERRITORY)
+    recent = pole.last_verified is not None and pole.last_verified >= verification_threshold()
+    return [
+        RecordCheck(_("localisation précise"), precise, "commune"),
+        RecordCheck(_("membres"), bool(pole.memberships.all()), "members"),
+        RecordCheck(_("approches"), bool(pole.approaches.all()), "approches_impulsion"),
+        RecordCheck(_("site web"), bool(pole.website), "website"),
+        RecordCheck(_("sources"), bool(pole.source_urls), "sources"),
+        RecordCheck(_("vérifiée il y a moins d'un an"), recent, ""),
+    ]

@@ -26,6 +26,7 @@ from poles.selectors import (
     pole_get_published,
     pole_nearby,
     pole_public_history,
+    pole_record_checks,
 )
 
 
@@ -60,6 +61,7 @@ def _pole_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
         "memberships_by_category": memberships_by_category,
         "nearby": pole_nearby(pole=pole),
         "charter_by_pole": pole_charter_declared_by_pole(pole=pole),
+        "record_checks": pole_record_checks(pole=pole),
         "common_place": Approach.objects.filter(axis=ApproachAxis.COMMON_PLACE).first(),
         "json_ld": pole_json_ld(pole, url=request.build_absolute_uri(pole.get_absolute_url())),
     }

@@ -241,3 +241,26 @@ def test_the_page_shows_the_chips_and_counts_them_on_the_filters_button(client, 
     assert "Retirer le critère </span>Région : Bretagne" in html
     assert 'href="/?impulsion=citoyenne"' in html
     assert '<details class="filters-toggle" data-filters-details>' in html  # folded when served
+
+
+def test_verified_within_a_year_is_a_filter_with_its_counts(client):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    fresh = PoleFactory(name="Vérifié ce mois", last_verified=today - datetime.timedelta(days=20))
+    PoleFactory(name="Vérifié il y a deux ans", last_verified=today - datetime.timedelta(days=800))
+    PoleFactory(name="Jamais vérifié")
+    assert names("verifiee=oui") == [fresh.name]
+    assert names("verifiee=non") == ["Jamais vérifié", "Vérifié il y a deux ans"]
+    assert len(names("verifiee=oui&verifiee=non")) == 3
+    response = client.get("/", {"verifiee": "oui"})
+    panel = {g["name"]: g for g in response.context["filter_panel"]}
+    counts = {o["value"]: o["count"] for o in panel["verifiee"]["options"]}
+    assert counts == {"oui": 1, "non": 2}
+    # The API, the exports and the feeds take it: one search contract.
+    api = client.get("/api/v1/poles", {"verifiee": "oui"}).json()
+    assert [p["nom"] for p in api["results"]] == [fresh.name]
+    csv_text = client.get("/donnees/poles.csv", {"verifiee": "oui"}).content.decode()
+    assert fresh.name in csv_text and "Jamais vérifié" not in csv_text

@@ -359,7 +359,7 @@ def count_queries(client, url: str, **params) -> int:
         # The total, the unlocated count and the map's bounds come from one query.
         # Words are also looked up as a place's name (4 queries: regions, departments,
         # communes, intercommunalities).
-        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 27),
+        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 28),
         ("/carte/poles.geojson", {}, 3),
         ("/donnees/poles.csv", {}, 10),
     ],
@@ -449,3 +449,26 @@ def test_a_filter_no_pole_answers_folds_away(client):
     assert fold not in client.get("/").content.decode()  # "inconnu" counts one pole
     # No pole in the selection: every stage counts zero, the filter folds away.
     assert fold in client.get("/", {"categorie": "recherche"}).content.decode()
+
+
+def test_a_pole_page_says_what_its_record_has_and_lacks(client):
+    import datetime
+
+    from django.utils import timezone
+
+    old = timezone.localdate() - datetime.timedelta(days=400)
+    pole = PoleFactory(located=True, website="https://pole.example", last_verified=old)
+    MembershipFactory(pole=pole)
+    html = client.get(pole.get_absolute_url()).content.decode()
+    section = html.split('id="qualite"')[1].split("</section>")[0]
+    items = [unescape(re.sub(r"<[^>]+>", "", li)).strip()
+             for li in re.findall(r"<li.*?</li>", section)]  # fmt: skip
+    assert items == [
+        "✓ Localisation précise : oui",
+        "✓ Membres : oui",
+        "✗ Approches : manque — compléter",
+        "✓ Site web : oui",
+        "✗ Sources : manque — compléter",
+        "✗ Vérifiée il y a moins d'un an : manque — dire qu'elle est à jour",
+    ]
+    assert f'href="/poles/{pole.slug}/proposer/#id_sources"' in section
