@@ -209,6 +209,8 @@ PTCE_PROPOSALS_PER_HOUR = int(os.environ.get("PTCE_PROPOSALS_PER_HOUR", "5"))
 # Sign-in and claim links one address may ask for in an hour (a client: four times as many).
 PTCE_SIGN_IN_PER_HOUR = int(os.environ.get("PTCE_SIGN_IN_PER_HOUR", "5"))
 PTCE_CONTRIBUTOR_DATA_MONTHS = int(os.environ.get("PTCE_CONTRIBUTOR_DATA_MONTHS", "12"))
+# Months after which a coordinator's account never used again is erased (purge command).
+PTCE_COORDINATOR_INACTIVE_MONTHS = int(os.environ.get("PTCE_COORDINATOR_INACTIVE_MONTHS", "24"))
 PTCE_MODERATION_EMAILS = env_list("PTCE_MODERATION_EMAILS", "")
 
 # E-mail: printed on the console by default; DJANGO_EMAIL_BACKEND=smtp (with EMAIL_HOST...)

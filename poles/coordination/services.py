@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
@@ -83,8 +84,9 @@ def token_redeem(*, raw: str) -> Redeemed | None:
     if not raw or len(raw) > 100:
         return None
     with transaction.atomic():
+        # Locks the token row alone (PostgreSQL locks no outer-joined row).
         token = (
-            SignInToken.objects.select_for_update()
+            SignInToken.objects.select_for_update(of=("self",))
             .select_related("pole")
             .filter(token_hash=token_hash(raw))
             .first()
@@ -169,7 +171,11 @@ def pole_claim(*, pole: Pole, email: str) -> None:
 def claim_decide(*, claim: ClaimRequest, approve: bool, editor) -> ClaimRequest:
     """Editors approve (a link that makes the person coordinator) or refuse; told either way."""
     with transaction.atomic():
-        claim = ClaimRequest.objects.select_for_update().select_related("pole").get(pk=claim.pk)
+        claim = (
+            ClaimRequest.objects.select_for_update(of=("self",))
+            .select_related("pole")
+            .get(pk=claim.pk)
+        )
         if claim.status != ClaimStatus.PENDING:
             return claim
         claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REFUSED
@@ -357,3 +363,44 @@ def reminders_send(*, dry_run: bool = False) -> RemindersSent:
     if orphans and not dry_run:
         emails.send_orphans_to_editors(poles=orphans)
     return RemindersSent(coordinators=sent, orphans=len(orphans))
+
+
+def _months(months: int) -> datetime.timedelta:
+    return datetime.timedelta(days=round(30.44 * months))
+
+
+@dataclass(frozen=True)
+class Erased:
+    tokens: int
+    claims: int
+    accounts: int
+
+
+def coordination_erase_personal_data(*, dry_run: bool = False) -> Erased:
+    """What the coordination keeps of people, erased on schedule (see the legal notice): links
+    a month after they ended, decided claims PTCE_CONTRIBUTOR_DATA_MONTHS months after the
+    decision, and coordinators' accounts unused for PTCE_COORDINATOR_INACTIVE_MONTHS months
+    (never a staff account: editors and referents are managed in the admin)."""
+    now = timezone.now()
+    tokens = SignInToken.objects.filter(expires_at__lt=now - datetime.timedelta(days=30))
+    decided_before = now - _months(settings.PTCE_CONTRIBUTOR_DATA_MONTHS)
+    claims = ClaimRequest.objects.exclude(status=ClaimStatus.PENDING).filter(
+        decided_at__lt=decided_before
+    )
+    idle_since = now - _months(settings.PTCE_COORDINATOR_INACTIVE_MONTHS)
+    accounts = (
+        get_user_model()
+        .objects.filter(is_staff=False, is_superuser=False, coordinated_poles__isnull=False)
+        .filter(
+            Q(last_login__lt=idle_since) | Q(last_login__isnull=True, date_joined__lt=idle_since)
+        )
+        .distinct()
+    )
+    counts = Erased(tokens=tokens.count(), claims=claims.count(), accounts=accounts.count())
+    if not dry_run:
+        with transaction.atomic():
+            tokens.delete()
+            claims.delete()
+            idle = list(accounts.values_list("pk", flat=True))
+            get_user_model().objects.filter(pk__in=idle).delete()
+    return counts

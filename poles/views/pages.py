@@ -106,7 +106,10 @@ def legal_notice(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pages/legal_notice.html",
-        {"contributor_data_months": settings.PTCE_CONTRIBUTOR_DATA_MONTHS},
+        {
+            "contributor_data_months": settings.PTCE_CONTRIBUTOR_DATA_MONTHS,
+            "coordinator_inactive_months": settings.PTCE_COORDINATOR_INACTIVE_MONTHS,
+        },
     )
 
 

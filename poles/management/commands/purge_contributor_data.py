@@ -1,4 +1,5 @@
-"""Erase the name and e-mail of contributors some months after the decision on their proposal.
+"""Erase the name and e-mail of contributors some months after the decision on their proposal,
+and what the coordination keeps of people (ended links, decided claims, idle coordinators).
 
 Personal data is kept for one purpose, telling the contributor the decision; after
 PTCE_CONTRIBUTOR_DATA_MONTHS months (see the legal notice) it goes. Run it daily (cron, timer).
@@ -7,6 +8,7 @@ PTCE_CONTRIBUTOR_DATA_MONTHS months (see the legal notice) it goes. Run it daily
 from django.core.management.base import BaseCommand
 
 from poles.contributions.services import contributors_erase_personal_data
+from poles.coordination.services import coordination_erase_personal_data
 
 
 class Command(BaseCommand):
@@ -23,6 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, months, dry_run, verbosity, **options):
         count = contributors_erase_personal_data(months=months, dry_run=dry_run)
+        erased = coordination_erase_personal_data(dry_run=dry_run)
         if verbosity:
             verb = "à effacer" if dry_run else "effacées"
-            self.stdout.write(self.style.SUCCESS(f"Données de contributeurs {verb} : {count}."))
+            self.stdout.write(self.style.SUCCESS(
+                f"Données de contributeurs {verb} : {count}. Liens de connexion : "
+                f"{erased.tokens} ; demandes de coordination : {erased.claims} ; comptes de "
+                f"coordinateurs inactifs : {erased.accounts}."
+            ))  # fmt: skip

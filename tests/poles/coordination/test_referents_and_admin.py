@@ -157,3 +157,47 @@ def test_reminders_bring_a_one_click_link_and_editors_get_the_poles_without_coor
     mail.outbox.clear()
     call_command("send_reminders")
     assert [m.to for m in mail.outbox] == [["equipe@annuaire.example"]]
+
+
+def test_the_purge_erases_ended_links_decided_claims_and_idle_coordinators(
+    breton_and_nantes, capsys
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from poles.coordination.models import SignInToken
+    from poles.coordination.services import coordinator_add, token_issue, user_for
+
+    breton, nantais = breton_and_nantes
+    long_ago = timezone.now() - datetime.timedelta(days=800)
+    token_issue(email="a@x.example", purpose="connexion")
+    SignInToken.objects.update(expires_at=long_ago)
+    fresh_token = token_issue(email="b@x.example", purpose="connexion")
+    decided = ClaimRequest.objects.create(
+        pole=breton, email="c@x.example", status=ClaimStatus.REFUSED, decided_at=long_ago
+    )
+    waiting = ClaimRequest.objects.create(pole=breton, email="d@x.example")
+    idle = user_for(email="idle@x.example")
+    active = user_for(email="active@x.example")
+    coordinator_add(pole=breton, user=idle, source="invite")
+    coordinator_add(pole=nantais, user=active, source="invite")
+    type(idle).objects.filter(pk=idle.pk).update(last_login=long_ago, date_joined=long_ago)
+    type(active).objects.filter(pk=active.pk).update(last_login=timezone.now())
+    editor = UserFactory(editor=True)
+    type(editor).objects.filter(pk=editor.pk).update(last_login=long_ago)
+    call_command("purge_contributor_data")
+    out = capsys.readouterr().out
+    assert "Liens de connexion : 1 ; demandes de coordination : 1 ; comptes de coordinateurs " \
+           "inactifs : 1." in out  # fmt: skip
+    assert SignInToken.objects.count() == 1 and fresh_token
+    assert list(ClaimRequest.objects.all()) == [waiting] and decided.pk
+    assert not type(idle).objects.filter(pk=idle.pk).exists()
+    assert [c.user for c in PoleCoordinator.objects.all()] == [active]
+    assert type(editor).objects.filter(pk=editor.pk).exists()
+
+
+def test_the_legal_notice_says_what_coordination_keeps_and_how_long(client):
+    html = client.get("/mentions-legales/").content.decode()
+    assert "Coordinateurs des pôles et référents régionaux" in html
+    assert "inutilisé pendant 24 mois est effacé" in html
