@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
+from poles.contributions.duplicates import poles_similar
 from poles.contributions.fields import FIELDS_BY_NAME, PROPOSED_FIELDS, PoleEdit, Value, pole_values
 from poles.contributions.models import ContributorRelation, ProposalKind
 from poles.imports import parse_member_entries
@@ -64,6 +65,10 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     snapshot_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Shown when a missing PTCE looks like a pole of the directory.
+    not_duplicate = forms.BooleanField(
+        label=_("Ce n'est pas le même pôle"), required=False, widget=forms.HiddenInput
+    )
     # Left empty by people; bots fill every field (the template hides it from people).
     entreprise = forms.CharField(label=_("Laissez ce champ vide"), required=False, max_length=200)
 
@@ -71,6 +76,7 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.pole = pole
+        self.similar: list[Pole] = []
         self.fact_names = FACTS_BY_KIND[kind]
         for name in self.fact_names:
             self.fields[name] = FIELDS_BY_NAME[name].form_field()
@@ -190,11 +196,26 @@ class ProposalForm(forms.Form):
                 ),
             )
         self._check_with_the_model(values)
+        if self.kind == ProposalKind.NEW and not self.errors:
+            self._check_duplicates(values)
         if self.errors:
             return cleaned
         self.cleaned_data["snapshot"] = snapshot
         self.cleaned_data["proposed_values"] = values
         return self.cleaned_data
+
+    def _check_duplicates(self, values: dict[str, Value]) -> None:
+        """A missing PTCE that looks like one of the directory: shown, to confirm."""
+        self.similar = poles_similar(name=str(values.get("name", "")),
+                                     commune=str(values.get("commune", "")),
+                                     department_code=str(values.get("department", "")))  # fmt: skip
+        if self.similar and not self.cleaned_data.get("not_duplicate"):
+            self.fields["not_duplicate"].widget = forms.CheckboxInput()
+            self.add_error("not_duplicate", _(
+                "Ce pôle ressemble à un pôle déjà dans l'annuaire (voir ci-dessus). Si c'est "
+                "le même, proposez plutôt une modification de sa fiche ; sinon, cochez cette "
+                "case et envoyez à nouveau."
+            ))  # fmt: skip
 
     def _check_with_the_model(self, values: dict[str, Value]) -> None:
         """Applies the proposal to a copy of the pole and runs the model's own validation."""

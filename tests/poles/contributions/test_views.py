@@ -226,3 +226,50 @@ def test_all_errors_come_in_one_round(client, contributor):
     # The field's own errors (the name) and the model's (year, charter) together.
     assert {"name", "year_created", "charter_proof"} <= set(errors), errors
     assert not Proposal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["PTCE Pôle des Essais", "Les essais", "Le Pôle des essai"],
+)
+def test_a_missing_ptce_like_an_existing_one_is_shown_and_asked_to_confirm(
+    client, pole, contributor, typed
+):
+    from tests.factories import CommuneFactory
+
+    CommuneFactory(code="44109", name="Nantes", postcodes="44000")
+    data = {**contributor, "name": typed, "sources": "https://x.example",
+            "commune": "Nantes", "has_common_place": "inconnu",
+            "charter_status": "inconnu"}  # fmt: skip
+    response = client.post("/proposer-un-ptce/", data)
+    assert response.status_code == 200 and not Proposal.objects.exists()
+    html = response.content.decode()
+    assert f'<a href="{pole.get_absolute_url()}">{pole.name}</a>' in html
+    assert "not_duplicate" in response.context["form"].errors
+    assert client.post("/proposer-un-ptce/", {**data, "not_duplicate": "on"}).status_code == 302
+    assert Proposal.objects.count() == 1
+
+
+def test_a_missing_ptce_elsewhere_or_otherwise_named_is_not_a_duplicate(client, pole, contributor):
+    for name, commune in (("Pôle des essais rennais", "Rennes"),
+                          ("Coopérative du Marais", "Nantes")):  # fmt: skip
+        data = {**contributor, "name": name, "sources": "https://x.example", "commune": commune,
+                "has_common_place": "inconnu", "charter_status": "inconnu"}  # fmt: skip
+        assert client.post("/proposer-un-ptce/", data).status_code == 302
+
+
+def test_a_missing_ptce_within_ten_km_with_a_similar_name_is_asked_to_confirm(
+    client, pole, contributor
+):
+    from decimal import Decimal
+
+    from tests.factories import CommuneFactory, department
+
+    CommuneFactory(code="44143", name="Rezé", department=department("44"),
+                   latitude=Decimal("47.1833"), longitude=Decimal("-1.55"))  # fmt: skip
+    data = {**contributor, "name": "Pôle des essais", "sources": "https://x.example",
+            "commune": "Rezé", "department": "44", "has_common_place": "inconnu",
+            "charter_status": "inconnu"}  # fmt: skip
+    data["name"] = "PTCE des Essais"
+    response = client.post("/proposer-un-ptce/", data)
+    assert response.status_code == 200 and response.context["form"].similar == [pole]
