@@ -75,6 +75,7 @@ urlpatterns = [
     path("donnees/", open_data.open_data, name="open_data"),
     path("donnees/api/", open_data.api_documentation, name="api_documentation"),
     path("donnees/schema.json", open_data.data_schema, name="data_schema"),
+    path("donnees/valider/", open_data.data_validate, name="data_validate"),
     path("donnees/poles.csv", open_data.export_csv, name="export_csv"),
     path("donnees/poles.geojson", open_data.export_geojson, name="export_geojson"),
     path("mentions-legales/", pages.legal_notice, name="legal_notice"),

@@ -29,6 +29,7 @@ PAGES = [
     "/donnees/",
     "/donnees/?region=53",
     "/donnees/api/",
+    "/donnees/valider/",
     "/integrer/?region=53&hauteur=400",
     "/carte/integree/?region=53",
     "/mentions-legales/",
