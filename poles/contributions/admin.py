@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 
 from poles.admin_mixins import HardenedAdminMixin, RegionScopedMixin
+from poles.contributions.files import proposals_from_file
 from poles.contributions.models import Proposal, ProposalStatus
 from poles.contributions.services import (
     ProposalAlreadyDecided,
@@ -18,8 +22,15 @@ from poles.contributions.services import (
     proposal_diff,
     proposal_reject,
 )
+from poles.imports import PoleImportError
 from poles.models import Pole
 from poles.territories.models import Department, PlaceKind, Region
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+class FileForm(forms.Form):
+    fichier = forms.FileField(label="Fichier CSV au format des données (UTF-8)")
 
 
 class Decision(forms.Form):
@@ -101,6 +112,34 @@ class ProposalAdmin(RegionScopedMixin, HardenedAdminMixin, admin.ModelAdmin):
     @admin.display(description="région", ordering="pole__region__name")
     def region(self, proposal: Proposal) -> str:
         return proposal.pole.region.name if proposal.pole and proposal.pole.region else "—"
+
+    def get_urls(self):
+        upload = path("depuis-un-fichier/", self.admin_site.admin_view(self.from_file_view),
+                      name="poles_proposal_from_file")  # fmt: skip
+        return [upload, *super().get_urls()]
+
+    def from_file_view(self, request):
+        """A partner's file becomes proposals, one per row (a referent's: its regions)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = FileForm(request.POST or None, request.FILES or None)
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
+                   "title": "Propositions depuis un fichier", "subtitle": None}  # fmt: skip
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["fichier"]
+            if upload.size > MAX_FILE_BYTES:
+                form.add_error("fichier", "Fichier trop lourd : 2 Mo au plus.")
+            else:
+                with tempfile.TemporaryDirectory() as folder:
+                    path = Path(folder) / "fichier.csv"
+                    path.write_bytes(upload.read())
+                    try:
+                        context["result"] = proposals_from_file(
+                            path=path, file_name=upload.name, user=request.user
+                        )
+                    except PoleImportError as refused:
+                        context["problems"] = refused.errors
+        return TemplateResponse(request, "admin/poles/proposal/from_file.html", context)
 
     def changelist_view(self, request, extra_context=None):
         # The queue: pending proposals first, unless the editor asked for something else.
