@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from poles.contributions.duplicates import poles_similar
 from poles.contributions.fields import pole_values
 from poles.contributions.models import ContributorRelation, Proposal, ProposalKind
 from poles.coordination.services import referent_regions
@@ -72,6 +73,8 @@ class FileProposals:
     created: list[int] = field(default_factory=list)  # lines
     unchanged: list[int] = field(default_factory=list)
     outside: list[int] = field(default_factory=list)  # another region than the referent's
+    # New poles that look like poles of the directory: line -> their names (to check).
+    similar: dict[int, list[str]] = field(default_factory=dict)
 
 
 def proposals_from_file(*, path: Path, file_name: str, user) -> FileProposals:
@@ -100,6 +103,14 @@ def proposals_from_file(*, path: Path, file_name: str, user) -> FileProposals:
             if not proposed:
                 result.unchanged.append(line)
                 continue
+            message = f"Fichier « {file_name[:100]} », ligne {line}."
+            if pole is None:
+                alike = poles_similar(name=values.get("name", ""),
+                                      commune=values.get("commune", ""),
+                                      department_code=values.get("department", ""))  # fmt: skip
+                if alike:
+                    result.similar[line] = [other.name for other in alike]
+                    message += " Ressemble à : " + " ; ".join(result.similar[line]) + "."
             Proposal.objects.create(
                 kind=ProposalKind.CORRECTION if pole else ProposalKind.NEW,
                 pole=pole,
@@ -107,7 +118,7 @@ def proposals_from_file(*, path: Path, file_name: str, user) -> FileProposals:
                 snapshot=snapshot,
                 contributor_name=label[:150],
                 contributor_relation=ContributorRelation.NETWORK,
-                message=f"Fichier « {file_name[:100]} », ligne {line}.",
+                message=message,
             )
             result.created.append(line)
     return result

@@ -80,3 +80,15 @@ def test_a_referent_gets_only_the_rows_of_its_regions(client):
 def test_anonymous_visitors_cannot_send_a_file(client):
     response = send(client, SAMPLE_CSV.read_bytes())
     assert response.status_code == 302 and not Proposal.objects.exists()
+
+
+def test_a_new_pole_of_a_file_like_an_existing_one_is_flagged(client):
+    from tests.factories import CommuneFactory, PoleFactory
+
+    CommuneFactory(code="44109", name="Nantes", postcodes="44000")
+    existing = PoleFactory(name="PTCE du Pôle d'essai nantais", commune="Nantes", located=True)
+    client.force_login(UserFactory(editor=True))
+    rows = [row for row in sample_rows() if row["identifiant"] == "pole-essai-nantais"]
+    response = send(client, as_csv(rows))
+    assert response.context["result"].similar == {2: [existing.name]}
+    assert existing.name in Proposal.objects.get().message
