@@ -7,14 +7,12 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from poles.admin_mixins import HardenedAdminMixin, RegionScopedMixin
 from poles.coordination import services
 from poles.coordination.models import ClaimRequest, ClaimStatus, PoleCoordinator, Referent
-from poles.models import Pole
 
 
 @admin.register(ClaimRequest)
@@ -69,7 +67,8 @@ class InvitationForm(forms.Form):
 
 def invite_view(model_admin: admin.ModelAdmin, request: HttpRequest, object_id: str):
     """An editor invites a pole's coordinator: a link valid 7 days, by e-mail."""
-    pole = get_object_or_404(Pole, pk=object_id) if object_id.isdigit() else None
+    # The admin's own lookup: a referent reaches only its regions' poles (403 elsewhere).
+    pole = model_admin.get_object(request, object_id) if object_id.isdigit() else None
     if pole is None or not model_admin.has_change_permission(request, pole):
         return model_admin._get_obj_does_not_exist_redirect(request, model_admin.opts, object_id)
     form = InvitationForm(request.POST or None)

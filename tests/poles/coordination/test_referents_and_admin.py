@@ -201,3 +201,16 @@ def test_the_legal_notice_says_what_coordination_keeps_and_how_long(client):
     html = client.get("/mentions-legales/").content.decode()
     assert "Coordinateurs des pôles et référents régionaux" in html
     assert "inutilisé pendant 24 mois est effacé" in html
+
+
+def test_a_referent_invites_coordinators_of_its_regions_only(
+    client, breton_and_nantes, django_capture_on_commit_callbacks
+):
+    breton, nantais = breton_and_nantes
+    call_command("referent_add", "cress@bretagne.example", "--region", "53")
+    client.force_login(Referent.objects.get().user)
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = client.post(f"/admin/poles/pole/{breton.pk}/inviter/", {"email": "a@b.example"})
+        other = client.post(f"/admin/poles/pole/{nantais.pk}/inviter/", {"email": "c@d.example"})
+    assert mine.status_code == 302 and other.status_code == 403
+    assert [m.to for m in mail.outbox] == [["a@b.example"]]
