@@ -5,6 +5,7 @@ a bad value gets the same message wherever it is entered, and nothing is saved u
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django import forms
 from django.core import signing
@@ -26,6 +27,7 @@ HONEYPOT = "entreprise"
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]")
 LINK = re.compile(r"(https?://|www\.)", re.IGNORECASE)
 PLAIN_TEXT_FIELDS = ("name", "short_name", "carrier_name", "commune", "summary")
+ONE_LINE_FIELDS = ("name", "short_name", "carrier_name", "commune")
 FACTS_BY_KIND = {
     ProposalKind.CORRECTION: [field.name for field in PROPOSED_FIELDS],
     ProposalKind.NEW: [field.name for field in PROPOSED_FIELDS],
@@ -36,6 +38,16 @@ FACTS_BY_KIND = {
 
 def sign_snapshot(values: dict[str, Value]) -> str:
     return signing.dumps(values, salt=SNAPSHOT_SALT, compress=True)
+
+
+def _one_line(value: str) -> None:
+    """A name is one line of text: no line break, tab or other control character (a line break
+    in a name would also make an invalid e-mail subject)."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValidationError(
+            _("Une seule ligne de texte, sans retour à la ligne ni caractère de contrôle."),
+            code="control",
+        )
 
 
 def _plain_text(value: str, *, links_allowed: bool = False) -> None:
@@ -51,6 +63,7 @@ class ProposalForm(forms.Form):
     contributor_name = forms.CharField(label=_("Votre nom"), max_length=150)
     contributor_email = forms.EmailField(
         label=_("Votre courriel"),
+        max_length=254,  # the column's length (Django's form field would take 320)
         help_text=_("Pour vous dire ce que l'équipe a décidé ; jamais affiché ni publié."),
     )
     contributor_relation = forms.ChoiceField(
@@ -110,6 +123,7 @@ class ProposalForm(forms.Form):
     def clean_contributor_name(self) -> str:
         name = self.cleaned_data["contributor_name"].strip()
         _plain_text(name)
+        _one_line(name)
         return name
 
     def clean_members(self) -> list[str]:
@@ -131,6 +145,8 @@ class ProposalForm(forms.Form):
             if name in self.fact_names and isinstance(value, str):
                 try:
                     _plain_text(value)
+                    if name in ONE_LINE_FIELDS:
+                        _one_line(value)
                 except ValidationError as error:
                     self.add_error(name, error)
 
