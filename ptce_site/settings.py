@@ -186,9 +186,12 @@ STORAGES = {
 # Cached map data and counts: per process by default; REDIS_URL shares them between app servers.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis down: pages served from the database, a clear log line (poles/cache.py).
+        "BACKEND": "poles.cache.ResilientRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": "ptce",
+        # A Redis that does not answer within a second counts as down.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
     if os.environ.get("REDIS_URL")
     else {

@@ -59,7 +59,7 @@ def test_redis_cache_is_used_when_redis_url_is_set(redis_server):
         "cache = caches['default'];"
         "cache.set(k, 'partagé', 30); print(type(cache).__name__, cache.get(k)); cache.delete(k)"
     )
-    assert django_shell(code, REDIS_URL=redis_server) == "RedisCache partagé"
+    assert django_shell(code, REDIS_URL=redis_server) == "ResilientRedisCache partagé"
     assert django_shell(code).startswith("LocMemCache")
 
 
