@@ -63,7 +63,9 @@ def _invalid_parameters(filterset: PoleFilter) -> list[str]:
 def _page(request: HttpRequest, filterset: PoleFilter, total: int):
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     paginator.count = total
-    page = paginator.get_page(request.GET.get("page"))
+    # The number the cache key holds: "+2" or "2.0" is page 1 in both, never page 2 under
+    # page 1's key.
+    page = paginator.get_page(_page_number(request))
     # A few numbers around the current page, not a thousand links at 20,000 poles.
     links = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return page, links

@@ -472,3 +472,14 @@ def test_a_pole_page_says_what_its_record_has_and_lacks(client):
         "✗ Vérifiée il y a moins d'un an : manque — dire qu'elle est à jour",
     ]
     assert f'href="/poles/{pole.slug}/proposer/#id_sources"' in section
+
+
+def test_an_odd_page_number_never_poisons_the_cached_first_page(client, commit):
+    with commit():
+        for index in range(25):  # two pages of 20
+            PoleFactory(name=f"Pôle {index:02d}")
+    assert client.get("/", {"page": "+2"}).status_code == 200
+    html = client.get("/").content.decode()
+    assert "Pôle 00" in html and "Pôle 24" not in html
+    second = client.get("/", {"page": "2"}).content.decode()
+    assert "Pôle 24" in second and "Pôle 00" not in second
