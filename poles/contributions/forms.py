@@ -10,6 +10,7 @@ import unicodedata
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,12 @@ FACTS_BY_KIND = {
 
 def sign_snapshot(values: dict[str, Value]) -> str:
     return signing.dumps(values, salt=SNAPSHOT_SALT, compress=True)
+
+
+def _only_unpublished_named(pole: Pole) -> bool:
+    """Whether the poles this new one would clash with (name or address) are all unpublished."""
+    same = Pole.objects.filter(Q(name__iexact=pole.name) | Q(slug=pole.slug))
+    return same.exists() and not same.filter(is_published=True).exists()
 
 
 def _one_line(value: str) -> None:
@@ -246,8 +253,11 @@ class ProposalForm(forms.Form):
                 field.collect(edit, pole, value)
         for name, value in edit.values.items():
             setattr(pole, name, value)
+        # A missing PTCE named like an unpublished pole answers like any other name: the
+        # unpublished pole's existence is not told (the editors meet the clash when deciding).
+        hidden = self.kind == ProposalKind.NEW and _only_unpublished_named(pole)
         try:
-            pole.full_clean(validate_unique=True, validate_constraints=True)
+            pole.full_clean(validate_unique=not hidden, validate_constraints=not hidden)
         except ValidationError as error:
             for model_field, messages in error.message_dict.items():
                 target = model_field if model_field in self.fields else None

@@ -94,3 +94,14 @@ def test_a_name_on_two_lines_is_refused(client):
     response = client.post("/proposer-un-ptce/", {**VALID, "name": "Pôle\nBcc: x@y.example"})
     assert "Une seule ligne de texte" in " ".join(response.context["form"].errors["name"])
     assert not Proposal.objects.exists()
+
+
+def test_the_name_of_an_unpublished_pole_answers_like_any_other_name(client):
+    from tests.factories import PoleFactory
+
+    PoleFactory(name="Pôle encore caché", unpublished=True)
+    published = PoleFactory(name="Pôle déjà public")
+    hidden = client.post("/proposer-un-ptce/", {**VALID, "name": "pôle encore caché"})
+    assert hidden.status_code == 302  # stored for the editors, nothing told
+    shown = client.post("/proposer-un-ptce/", {**VALID, "name": published.name})
+    assert "déjà" in " ".join(shown.context["form"].errors["name"])
