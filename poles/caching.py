@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.dispatch import Signal
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -100,9 +100,20 @@ def _digest(selection: str) -> str:
     return hashlib.sha256(selection.encode()).hexdigest()[:32]
 
 
+# Selections with free words are computed each time, never kept: they rarely repeat, and a flood
+# of unique searches must not fill the shared cache (nor push the useful entries out).
+UNCACHED_PARAMETERS = ("q",)
+
+
+def _keeps(selection: str) -> bool:
+    return not any(name in UNCACHED_PARAMETERS for name in QueryDict(selection))
+
+
 def _cached(namespace: str, selection: str, make: Callable[[DirectoryVersion, str, str], T]) -> T:
     version = directory_version()
     stamp, digest = _stamp(version), _digest(selection)
+    if not _keeps(selection):
+        return make(version, stamp, digest)
     key = f"ptce:{namespace}:{stamp}:{digest}"
     value = cache.get(key)
     if value is None:

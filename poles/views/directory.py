@@ -100,8 +100,10 @@ def pole_list(request: HttpRequest) -> HttpResponse:
     def build() -> HttpResponse:
         return _pole_list_page(request, filterset, typed, place_choices, named_place)
 
-    if typed or (filterset.is_bound and not filterset.is_valid()):
-        return build()  # messages that quote what was typed: not kept
+    if typed or words or (filterset.is_bound and not filterset.is_valid()):
+        # Not kept: messages that quote what was typed, and free words, which rarely repeat
+        # (a flood of unique searches must not fill the shared cache; a search is fast).
+        return build()
     key = page_key(request, filterset.selection(), filterset.sort_order, _page_number(request),
                    request.GET.get("q", "").strip())  # fmt: skip
     return cached_page(request, namespace="list", key=key, render=build)

@@ -359,7 +359,7 @@ def count_queries(client, url: str, **params) -> int:
         # The total, the unlocated count and the map's bounds come from one query.
         # Words are also looked up as a place's name (4 queries: regions, departments,
         # communes, intercommunalities).
-        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 28),
+        ("/", {"thematique": "alimentation", "region": "52", "q": "essai"}, 27),
         ("/carte/poles.geojson", {}, 3),
         ("/donnees/poles.csv", {}, 10),
     ],
@@ -483,3 +483,14 @@ def test_an_odd_page_number_never_poisons_the_cached_first_page(client, commit):
     assert "Pôle 00" in html and "Pôle 24" not in html
     second = client.get("/", {"page": "2"}).content.decode()
     assert "Pôle 24" in second and "Pôle 00" not in second
+
+
+def test_unique_word_searches_leave_no_page_in_the_cache(client):
+    from django.core.cache import cache
+
+    PoleFactory(name="Pôle d'essai")
+    client.get("/")  # the directory's own entries
+    before = len(cache._cache)
+    for index in range(200):
+        assert client.get("/", {"q": f"mot{index}"}).status_code == 200
+    assert len(cache._cache) - before <= 2
