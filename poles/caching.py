@@ -203,7 +203,12 @@ def body_response(request, body: CachedBody, **response_options) -> HttpResponse
     if accepts_gzip:
         response["Content-Encoding"] = "gzip"
     set_validators(response, body)
-    response["Cache-Control"] = "public, no-cache"
+    # Browsers revalidate each time (a 304 is cheap); a shared cache in front (nginx's
+    # microcache, deploy/) may keep the page a moment, and serve it stale while it revalidates.
+    response["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={settings.PTCE_SHARED_CACHE_SECONDS}, "
+        f"stale-while-revalidate={settings.PTCE_SHARED_CACHE_STALE_SECONDS}"
+    )
     patch_vary_headers(response, ["Accept-Encoding"])
     return response
 

@@ -203,6 +203,10 @@ CACHES = {
 
 # Cached counts, map data and exports expire after this many seconds, whatever happens.
 PTCE_CACHE_SECONDS = int(os.environ.get("PTCE_CACHE_SECONDS", "3600"))
+# How long a shared cache in front of the site (nginx) may keep a public page before asking
+# again (an edit shows within this time), and serve it stale while it asks.
+PTCE_SHARED_CACHE_SECONDS = int(os.environ.get("PTCE_SHARED_CACHE_SECONDS", "2"))
+PTCE_SHARED_CACHE_STALE_SECONDS = int(os.environ.get("PTCE_SHARED_CACHE_STALE_SECONDS", "30"))
 
 # --- Contributions ---------------------------------------------------------------------------
 # Proposals one address may send in an hour; months the contributors' name and e-mail are kept

@@ -191,3 +191,18 @@ def test_the_writer_computes_the_unfiltered_counts_after_its_commit(client, comm
     response = client.get("/")
     assert response.context["total"] == 1
     assert [key for key in cache._cache if ":directory:" in key] == counts
+
+
+@pytest.mark.parametrize("url", ["/", "/?region=53", "/regions/bretagne/", "/charte/"])
+def test_public_pages_may_be_kept_a_moment_by_a_shared_cache(client, url, settings):
+    settings.PTCE_SHARED_CACHE_SECONDS = 2
+    directives = {d.strip() for d in client.get(url)["Cache-Control"].split(",")}
+    assert {"public", "max-age=0", "s-maxage=2", "stale-while-revalidate=30"} <= directives
+
+
+@pytest.mark.parametrize(
+    "url", ["/proposer-un-ptce/", "/connexion/", "/donnees/valider/", "/admin/login/"]
+)
+def test_pages_with_a_form_are_kept_by_no_cache(client, url):
+    directives = {d.strip() for d in client.get(url)["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
