@@ -10,6 +10,7 @@ file's values.
 from django.core.management.base import BaseCommand, CommandError
 
 from poles.imports import PoleImportError, poles_import_csv
+from poles.models import Pole
 
 
 class Command(BaseCommand):
@@ -27,8 +28,17 @@ class Command(BaseCommand):
             action="store_true",
             help="écrit les valeurs du fichier même là où un éditeur les a changées depuis",
         )
+        parser.add_argument(
+            "--only-if-empty",
+            action="store_true",
+            help="n'importe que dans un annuaire vide (le premier déploiement)",
+        )
 
     def handle(self, *args, path: str, dry_run: bool, force: bool, verbosity: int, **options):
+        if options.get("only_if_empty") and Pole.objects.exists():
+            if verbosity:
+                self.stdout.write("L'annuaire a déjà des pôles : rien n'est importé.")
+            return
         try:
             report = poles_import_csv(path=path, dry_run=dry_run, force=force)
         except PoleImportError as error:
