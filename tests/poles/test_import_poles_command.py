@@ -42,3 +42,20 @@ def test_command_refuses_a_bad_file_with_line_and_column(tmp_path, sample_csv):
     assert "rien n'a été enregistré" in message
     assert "ligne 2, colonne « precision_localisation »" in message
     assert Pole.objects.count() == 0
+
+
+def test_only_if_empty_imports_the_first_time_and_never_again(sample_csv, capsys):
+    from django.core.management import call_command
+
+    from poles.models import Pole
+    from poles.services import pole_update
+
+    call_command("import_poles", str(sample_csv), "--only-if-empty")
+    count = Pole.objects.count()
+    assert count > 0
+    pole = Pole.objects.order_by("pk").first()
+    pole_update(pole=pole, values={"summary": "Écrit par un éditeur."}, source="editeur")
+    call_command("import_poles", str(sample_csv), "--only-if-empty")
+    assert "rien n'est importé" in capsys.readouterr().out
+    pole.refresh_from_db()
+    assert Pole.objects.count() == count and pole.summary == "Écrit par un éditeur."
