@@ -746,3 +746,27 @@ from poles.coordination.models import (  # noqa: E402, F401
     Referent,
     SignInToken,
 )
+
+# --- Rate limits -----------------------------------------------------------------------------
+
+
+class RateCount(models.Model):
+    """How many times a key (a hashed address or client and what it did) acted in a window.
+
+    In the database, not the cache: shared by every worker and server, and no flood of other
+    keys can evict it (poles.security.over_limit). Old windows are purged with the personal data.
+    """
+
+    key = models.CharField("clé", max_length=64)
+    window_start = models.DateTimeField("début de la période")
+    count = models.PositiveIntegerField("nombre", default=0)
+
+    class Meta:
+        verbose_name = "compteur de limite"
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratecount_unique")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratecount_window")]
+
+    def __str__(self) -> str:
+        return f"{self.count} depuis {self.window_start:%Y-%m-%d %H:%M}"

@@ -7,14 +7,18 @@ import hashlib
 import ipaddress
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+
+from poles.models import RateCount
 
 logger = logging.getLogger(__name__)
 
@@ -126,16 +130,35 @@ def _has_nul(request: HttpRequest) -> bool:
     return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
 
 
+def _window(window: int) -> datetime:
+    now = int(timezone.now().timestamp())
+    return datetime.fromtimestamp(now - now % window, tz=UTC)
+
+
+def _rate_key(scope: str, key: str) -> str:
+    return hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
+
+
+def rate_count(*, scope: str, key: str, window: int = 3600) -> int:
+    """How many times `key` did `scope` in the current window (nothing is counted)."""
+    found = RateCount.objects.filter(key=_rate_key(scope, key), window_start=_window(window))
+    return found.values_list("count", flat=True).first() or 0
+
+
+def rate_add(*, scope: str, key: str, window: int = 3600) -> int:
+    """Counts one more and says how many now, atomically (several workers, several servers)."""
+    digest, start = _rate_key(scope, key), _window(window)
+    row = RateCount.objects.filter(key=digest, window_start=start)
+    if not row.update(count=F("count") + 1):
+        try:
+            with transaction.atomic():
+                RateCount.objects.create(key=digest, window_start=start, count=1)
+        except IntegrityError:  # created meanwhile by another request
+            row.update(count=F("count") + 1)
+    return row.values_list("count", flat=True).first() or 1
+
+
 def over_limit(*, scope: str, key: str, limit: int, window: int = 3600) -> bool:
     """Counts one more attempt of `scope` by `key` (an address, a client) in the window, and
-    says whether it goes over `limit`. The key is hashed: no address sits in the cache."""
-    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
-    cache_key = f"ptce:limit:{digest}"
-    if cache.add(cache_key, 1, timeout=window):
-        return limit < 1
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between the two calls
-        cache.add(cache_key, 1, timeout=window)
-        count = 1
-    return count > limit
+    says whether it goes over `limit`. Keys are hashed: no address is stored."""
+    return rate_add(scope=scope, key=key, window=window) > limit

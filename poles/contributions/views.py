@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,7 @@ from poles.contributions.forms import ProposalForm, sign_snapshot
 from poles.contributions.models import ProposalKind
 from poles.contributions.services import proposal_create
 from poles.models import Pole
-from poles.security import client_ip
+from poles.security import client_ip, rate_add, rate_count
 
 RATE_WINDOW = 3600  # seconds
 # The form's facts, in groups (fields a kind of proposal does not ask are left out).
@@ -32,19 +31,14 @@ THANKS_SESSION_KEY = "ptce_proposal_kind"
 
 
 def _over_the_limit(request: HttpRequest) -> bool:
-    """Counts this address's proposals in the last hour (a failed form does not count)."""
-    key = f"ptce:proposals:{client_ip(request)}"
-    return (cache.get(key) or 0) >= settings.PTCE_PROPOSALS_PER_HOUR
+    """This address's proposals in the current hour (a failed form does not count), counted
+    in the database: every worker and server sees the same number."""
+    count = rate_count(scope="proposals", key=client_ip(request), window=RATE_WINDOW)
+    return count >= settings.PTCE_PROPOSALS_PER_HOUR
 
 
 def _count(request: HttpRequest) -> None:
-    key = f"ptce:proposals:{client_ip(request)}"
-    if cache.add(key, 1, timeout=RATE_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.add(key, 1, timeout=RATE_WINDOW)
+    rate_add(scope="proposals", key=client_ip(request), window=RATE_WINDOW)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

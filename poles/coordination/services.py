@@ -32,7 +32,7 @@ from poles.coordination.models import (
     SignInToken,
     TokenPurpose,
 )
-from poles.models import ChangeSource, Pole, verification_threshold
+from poles.models import ChangeSource, Pole, RateCount, verification_threshold
 from poles.services import pole_update, poles_mark_verified
 from poles.territories.models import Region
 
@@ -399,6 +399,8 @@ def coordination_erase_personal_data(*, dry_run: bool = False) -> Erased:
     counts = Erased(tokens=tokens.count(), claims=claims.count(), accounts=accounts.count())
     if not dry_run:
         with transaction.atomic():
+            # Rate-limit windows of more than a day are of no use (their keys are hashes).
+            RateCount.objects.filter(window_start__lt=now - datetime.timedelta(days=1)).delete()
             tokens.delete()
             claims.delete()
             idle = list(accounts.values_list("pk", flat=True))

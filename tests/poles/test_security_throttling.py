@@ -92,3 +92,19 @@ def test_a_login_without_a_next_page_lands_on_the_administration(settings):
     editor = UserFactory(editor=True)
     request = RequestFactory().post("/", {"username": editor.username, "password": PASSWORD})
     assert LoginView(request=request).get_default_redirect_url() == "/admin/"
+
+
+def test_form_rate_limits_survive_a_flushed_or_flooded_cache(client, settings):
+    """Counted in the database: every worker and server sees them, no junk evicts them."""
+    from django.core.cache import cache
+
+    from poles.models import RateCount
+
+    settings.PTCE_SIGN_IN_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post("/connexion/", {"email": "x@y.example"}).status_code == 200
+    cache.clear()  # what a flood of junk entries, or another worker's empty cache, amounts to
+    response = client.post("/connexion/", {"email": "x@y.example"})
+    assert response.status_code == 429
+    assert RateCount.objects.exists()
+    assert not RateCount.objects.filter(key__contains="x@y.example").exists()  # hashed
