@@ -23,80 +23,37 @@ def _down(error: Exception) -> None:
         logger.error("shared cache unavailable, serving from the database: %s", error)
 
 
+def _resilient(name: str, fallback):
+    """The parent's method `name`, answering `fallback(*args)` when Redis fails."""
+
+    def method(self, *args, **kwargs):
+        try:
+            return getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
+        except RedisError as error:
+            _down(error)
+            return fallback(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+def _unavailable(*args, **named):
+    raise ValueError("cache unavailable")  # as incr() says of a missing key
+
+
 class ResilientRedisCache(RedisCache):
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except RedisError as error:
-            _down(error)
-            return default
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except RedisError as error:
-            _down(error)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except RedisError as error:
-            _down(error)
-            return False
-
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except RedisError as error:
-            _down(error)
-            return False
-
-    def set(self, key, value, timeout=None, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except RedisError as error:
-            _down(error)
-
-    def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except RedisError as error:
-            _down(error)
-            return list(data)
-
-    def touch(self, key, timeout=None, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except RedisError as error:
-            _down(error)
-            return False
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except RedisError as error:
-            _down(error)
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except RedisError as error:
-            _down(error)
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except RedisError as error:
-            _down(error)
-            raise ValueError("cache unavailable") from error  # as for a missing key
-
-    def clear(self):
-        try:
-            super().clear()
-        except RedisError as error:
-            _down(error)
+    # Reads miss, writes are dropped; what each answers as if Redis said so.
+    get = _resilient("get", lambda key, default=None, version=None: default)
+    get_many = _resilient("get_many", lambda *args, **named: {})
+    has_key = _resilient("has_key", lambda *args, **named: False)
+    add = _resilient("add", lambda *args, **named: False)
+    set = _resilient("set", lambda *args, **named: None)
+    set_many = _resilient("set_many", lambda data, *rest, **named: list(data))
+    touch = _resilient("touch", lambda *args, **named: False)
+    delete = _resilient("delete", lambda *args, **named: False)
+    delete_many = _resilient("delete_many", lambda *args, **named: None)
+    incr = _resilient("incr", _unavailable)
+    clear = _resilient("clear", lambda *args, **named: None)
 
     def is_available(self) -> bool:
         try:
