@@ -14,6 +14,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -162,3 +163,10 @@ def over_limit(*, scope: str, key: str, limit: int, window: int = 3600) -> bool:
     """Counts one more attempt of `scope` by `key` (an address, a client) in the window, and
     says whether it goes over `limit`. Keys are hashed: no address is stored."""
     return rate_add(scope=scope, key=key, window=window) > limit
+
+
+def too_many(request: HttpRequest, *, window: int = 3600) -> HttpResponse:
+    """The answer of a public form past its rate limit: a page that says when to try again."""
+    response = render(request, "contributions/too_many.html", status=429)
+    response["Retry-After"] = str(window)
+    return response

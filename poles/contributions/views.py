@@ -14,7 +14,7 @@ from poles.contributions.forms import ProposalForm, sign_snapshot
 from poles.contributions.models import ProposalKind
 from poles.contributions.services import proposal_create
 from poles.models import Pole
-from poles.security import client_ip, rate_add, rate_count
+from poles.security import client_ip, rate_add, rate_count, too_many
 
 RATE_WINDOW = 3600  # seconds
 # The form's facts, in groups (fields a kind of proposal does not ask are left out).
@@ -41,12 +41,6 @@ def _count(request: HttpRequest) -> None:
     rate_add(scope="proposals", key=client_ip(request), window=RATE_WINDOW)
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "contributions/too_many.html", status=429)
-    response["Retry-After"] = str(RATE_WINDOW)
-    return response
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposal_form(request: HttpRequest, kind: str, slug: str | None = None) -> HttpResponse:
@@ -57,7 +51,7 @@ def proposal_form(request: HttpRequest, kind: str, slug: str | None = None) -> H
             raise Http404("Aucun pôle publié ne porte cette adresse.")
     if request.method == "POST":
         if _over_the_limit(request):
-            return _too_many(request)
+            return too_many(request, window=RATE_WINDOW)
         form = ProposalForm(request.POST, kind=kind, pole=pole)
         if form.is_bot:
             # Answer as if all went well: a bot learns nothing, nothing is stored.

@@ -21,16 +21,10 @@ from poles.coordination import services
 from poles.coordination.forms import AddressForm, CoordinatorForm
 from poles.coordination.models import TokenPurpose
 from poles.models import Pole
-from poles.security import client_ip, over_limit
+from poles.security import client_ip, over_limit, too_many
 from poles.services import PoleConflict, pole_latest_change_id
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "contributions/too_many.html", status=429)
-    response["Retry-After"] = "3600"
-    return response
 
 
 def _limited(request: HttpRequest, scope: str, email: str) -> bool:
@@ -50,7 +44,7 @@ def pole_claim(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         if _limited(request, "claim", email):
-            return _too_many(request)
+            return too_many(request)
         services.pole_claim(pole=pole, email=email)
         return render(request, "coordination/sent.html", {"pole": pole})
     return render(request, "coordination/claim.html", {"pole": pole, "form": form})
@@ -63,7 +57,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         if _limited(request, "sign-in", email):
-            return _too_many(request)
+            return too_many(request)
         services.sign_in_request(email=email)
         return render(request, "coordination/sent.html", {"pole": None})
     return render(request, "coordination/sign_in.html", {"form": form})

@@ -32,7 +32,7 @@ from poles.models import (
     Pole,
 )
 from poles.schema import SCHEMA_PATH, schema_fields
-from poles.security import client_ip, over_limit, read_only
+from poles.security import client_ip, over_limit, read_only, too_many
 from poles.selectors import (
     directory_last_updated,
     pole_filter_published,
@@ -159,9 +159,7 @@ def data_validate(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "max_mb": MAX_FILE_BYTES // (1024 * 1024)}
     if request.method == "POST" and form.is_valid():
         if over_limit(scope="validate", key=client_ip(request), limit=VALIDATIONS_PER_HOUR):
-            response = render(request, "contributions/too_many.html", status=429)
-            response["Retry-After"] = "3600"
-            return response
+            return too_many(request)
         upload = form.cleaned_data["fichier"]
         if upload.size > MAX_FILE_BYTES:
             form.add_error("fichier", _("Fichier trop lourd : %(max)d Mo au plus.")
