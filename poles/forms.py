@@ -179,3 +179,25 @@ class EmbedForm(forms.Form):
 
     def height(self) -> int:
         return (self.cleaned_data.get("hauteur") or 550) if self.is_valid() else 550
+
+
+# A partner's CSV, checked or turned into proposals, never stored: a few thousand rows at most.
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+class CsvFileForm(forms.Form):
+    """A file of poles in the data's format, sent through a form (public check, admin)."""
+
+    fichier = forms.FileField(label=_("Fichier CSV (UTF-8, au format des données)"))
+
+    @property
+    def max_mb(self) -> int:
+        return MAX_CSV_BYTES // (1024 * 1024)
+
+    def clean_fichier(self):
+        upload = self.cleaned_data["fichier"]
+        if upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError(
+                _("Fichier trop lourd : %(max)d Mo au plus."), params={"max": self.max_mb}
+            )
+        return upload

@@ -13,6 +13,8 @@ import csv
 import datetime
 import io
 import re
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -171,6 +173,17 @@ def poles_import_csv(
 
 
 # --- 1. reading ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def upload_as_path(upload) -> Iterator[Path]:
+    """A file sent through a form, as the path the import reads; gone afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fichier.csv"
+        with path.open("wb") as written:
+            for chunk in upload.chunks():
+                written.write(chunk)
+        yield path
 
 
 def read_csv(path: Path) -> SourceFile:

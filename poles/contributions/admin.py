@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,15 +19,10 @@ from poles.contributions.services import (
     proposal_diff,
     proposal_reject,
 )
-from poles.imports import PoleImportError
+from poles.forms import CsvFileForm
+from poles.imports import PoleImportError, upload_as_path
 from poles.models import Pole
 from poles.territories.models import Department, PlaceKind, Region
-
-MAX_FILE_BYTES = 2 * 1024 * 1024
-
-
-class FileForm(forms.Form):
-    fichier = forms.FileField(label="Fichier CSV au format des données (UTF-8)")
 
 
 class Decision(forms.Form):
@@ -122,23 +114,18 @@ class ProposalAdmin(RegionScopedMixin, HardenedAdminMixin, admin.ModelAdmin):
         """A partner's file becomes proposals, one per row (a referent's: its regions)."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        form = FileForm(request.POST or None, request.FILES or None)
+        form = CsvFileForm(request.POST or None, request.FILES or None)
         context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
                    "title": "Propositions depuis un fichier", "subtitle": None}  # fmt: skip
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["fichier"]
-            if upload.size > MAX_FILE_BYTES:
-                form.add_error("fichier", "Fichier trop lourd : 2 Mo au plus.")
-            else:
-                with tempfile.TemporaryDirectory() as folder:
-                    path = Path(folder) / "fichier.csv"
-                    path.write_bytes(upload.read())
-                    try:
-                        context["result"] = proposals_from_file(
-                            path=path, file_name=upload.name, user=request.user
-                        )
-                    except PoleImportError as refused:
-                        context["problems"] = refused.errors
+            with upload_as_path(upload) as path:
+                try:
+                    context["result"] = proposals_from_file(
+                        path=path, file_name=upload.name, user=request.user
+                    )
+                except PoleImportError as refused:
+                    context["problems"] = refused.errors
         return TemplateResponse(request, "admin/poles/proposal/from_file.html", context)
 
     def changelist_view(self, request, extra_context=None):

@@ -1,17 +1,12 @@
 """The open data: its page, the API's documentation, the data schema and the exports of a
 selection (CSV, GeoJSON)."""
 
-import tempfile
-from pathlib import Path
-
-from django import forms
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -27,7 +22,8 @@ from poles.filters import (
     FacetFilter,
     PoleFilter,
 )
-from poles.imports import MAX_REPORTED_ERRORS, PoleImportError, poles_import_csv
+from poles.forms import CsvFileForm
+from poles.imports import MAX_REPORTED_ERRORS, PoleImportError, poles_import_csv, upload_as_path
 from poles.models import (
     Pole,
 )
@@ -140,13 +136,7 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
     )
 
 
-# A partner's file is checked, never stored: a few thousand rows at most.
-MAX_FILE_BYTES = 2 * 1024 * 1024
 VALIDATIONS_PER_HOUR = 30
-
-
-class _FileForm(forms.Form):
-    fichier = forms.FileField(label=gettext_lazy("Fichier CSV (UTF-8, au format des données)"))
 
 
 @never_cache
@@ -155,24 +145,17 @@ def data_validate(request: HttpRequest) -> HttpResponse:
     """A partner checks a CSV against the published schema and the reference data: every
     problem by line (the header is line 1) and field. Nothing is stored: the import runs as a
     dry run, in a transaction rolled back."""
-    form = _FileForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form, "max_mb": MAX_FILE_BYTES // (1024 * 1024)}
+    form = CsvFileForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form, "max_mb": form.max_mb}
     if request.method == "POST" and form.is_valid():
         if over_limit(scope="validate", key=client_ip(request), limit=VALIDATIONS_PER_HOUR):
             return too_many(request)
-        upload = form.cleaned_data["fichier"]
-        if upload.size > MAX_FILE_BYTES:
-            form.add_error("fichier", _("Fichier trop lourd : %(max)d Mo au plus.")
-                           % {"max": context["max_mb"]})  # fmt: skip
-        else:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "fichier.csv"
-                path.write_bytes(upload.read())
-                try:
-                    report = poles_import_csv(path=path, dry_run=True)
-                except PoleImportError as refused:
-                    context["problems"] = refused.errors
-                    context["truncated"] = len(refused.errors) >= MAX_REPORTED_ERRORS
-                else:
-                    context["report"] = report
+        with upload_as_path(form.cleaned_data["fichier"]) as path:
+            try:
+                report = poles_import_csv(path=path, dry_run=True)
+            except PoleImportError as refused:
+                context["problems"] = refused.errors
+                context["truncated"] = len(refused.errors) >= MAX_REPORTED_ERRORS
+            else:
+                context["report"] = report
     return render(request, "poles/data_validate.html", context)

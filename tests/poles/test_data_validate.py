@@ -61,8 +61,8 @@ def test_a_file_that_is_no_poles_file_gets_a_clear_message(client, content, mess
 
 
 def test_too_large_a_file_is_refused_with_a_message(client, monkeypatch):
-    from poles.views import open_data
+    from poles import forms
 
-    monkeypatch.setattr(open_data, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(forms, "MAX_CSV_BYTES", 100)
     response = upload(client, SAMPLE_CSV.read_text(encoding="utf-8"))
     assert "Fichier trop lourd" in response.content.decode() and not Pole.objects.exists()

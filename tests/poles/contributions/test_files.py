@@ -92,3 +92,13 @@ def test_a_new_pole_of_a_file_like_an_existing_one_is_flagged(client):
     response = send(client, as_csv(rows))
     assert response.context["result"].similar == {2: [existing.name]}
     assert existing.name in Proposal.objects.get().message
+
+
+def test_too_large_a_file_is_refused_with_a_message(client, monkeypatch):
+    from poles import forms
+
+    monkeypatch.setattr(forms, "MAX_CSV_BYTES", 100)
+    client.force_login(UserFactory(editor=True))
+    response = send(client, SAMPLE_CSV.read_bytes())
+    assert "Fichier trop lourd" in response.content.decode()
+    assert not Proposal.objects.exists()
