@@ -13,7 +13,7 @@ from poles.contributions.duplicates import poles_similar
 from poles.contributions.fields import pole_values
 from poles.contributions.models import ContributorRelation, Proposal, ProposalKind
 from poles.coordination.services import referent_regions
-from poles.imports import RowError, poles_import_csv, read_csv
+from poles.imports import poles_import_csv, read_csv
 from poles.models import Pole
 from poles.territories.models import Department, Region
 
@@ -122,6 +122,3 @@ def proposals_from_file(*, path: Path, file_name: str, user) -> FileProposals:
             )
             result.created.append(line)
     return result
-
-
-__all__ = ["FileProposals", "RowError", "proposals_from_file", "row_values"]

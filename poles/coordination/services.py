@@ -63,12 +63,19 @@ def token_issue(*, email: str, purpose: TokenPurpose, pole: Pole | None = None) 
     return raw
 
 
-def token_find(*, raw: str) -> SignInToken | None:
-    """The usable token behind a link, without using it (the confirmation page shows it)."""
+def _usable_token(raw: str, *, lock: bool = False) -> SignInToken | None:
+    """The unused, unexpired token behind a link's raw value, or None."""
     if not raw or len(raw) > 100:
         return None
-    token = SignInToken.objects.select_related("pole").filter(token_hash=token_hash(raw)).first()
+    # Locking, the token row alone (PostgreSQL locks no outer-joined row).
+    tokens = SignInToken.objects.select_for_update(of=("self",)) if lock else SignInToken.objects
+    token = tokens.select_related("pole").filter(token_hash=token_hash(raw)).first()
     return token if token is not None and token.is_usable else None
+
+
+def token_find(*, raw: str) -> SignInToken | None:
+    """The usable token behind a link, without using it (the confirmation page shows it)."""
+    return _usable_token(raw)
 
 
 @dataclass(frozen=True)
@@ -81,17 +88,9 @@ class Redeemed:
 def token_redeem(*, raw: str) -> Redeemed | None:
     """Uses a link once: the person it names (made if new), coordinator of its pole when the
     link says so. None for an unknown, used or expired link."""
-    if not raw or len(raw) > 100:
-        return None
     with transaction.atomic():
-        # Locks the token row alone (PostgreSQL locks no outer-joined row).
-        token = (
-            SignInToken.objects.select_for_update(of=("self",))
-            .select_related("pole")
-            .filter(token_hash=token_hash(raw))
-            .first()
-        )
-        if token is None or not token.is_usable:
+        token = _usable_token(raw, lock=True)
+        if token is None:
             return None
         token.used_at = timezone.now()
         token.save(update_fields=["used_at"])

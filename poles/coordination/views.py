@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -89,15 +90,14 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("poles:list")
 
 
-def _signed_in(request: HttpRequest) -> bool:
-    return request.user.is_authenticated
+# The coordinator's pages: signed out, to the sign-in page (no "next": the link says where).
+signed_in = login_required(login_url="poles:sign_in", redirect_field_name=None)
 
 
 @never_cache
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def space(request: HttpRequest) -> HttpResponse:
-    if not _signed_in(request):
-        return redirect(f"{reverse('poles:sign_in')}")
     poles = services.coordinator_poles(user=request.user)
     return render(request, "coordination/space.html", {"poles": poles})
 
@@ -111,10 +111,9 @@ def _coordinated(request: HttpRequest, slug: str) -> Pole:
 
 
 @never_cache
+@signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
 def space_pole(request: HttpRequest, slug: str) -> HttpResponse:
-    if not _signed_in(request):
-        return redirect("poles:sign_in")
     pole = _coordinated(request, slug)
     saved = False
     if request.method == "POST":
@@ -150,20 +149,18 @@ def space_pole(request: HttpRequest, slug: str) -> HttpResponse:
     })  # fmt: skip
 
 
+@signed_in
 @require_POST
 def space_verify(request: HttpRequest, slug: str) -> HttpResponse:
-    if not _signed_in(request):
-        return redirect("poles:sign_in")
     pole = _coordinated(request, slug)
     services.pole_verify_by_coordinator(pole=pole, user=request.user)
     return redirect(f"{reverse('poles:space_pole', args=[pole.slug])}?verifie=1")
 
 
+@signed_in
 @require_POST
 def space_decide(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     """A coordinator decides a proposal about their pole, as an editor would."""
-    if not _signed_in(request):
-        return redirect("poles:sign_in")
     pole = _coordinated(request, slug)
     proposal = get_object_or_404(Proposal, pk=proposal_id, pole=pole)
     reason = request.POST.get("reason", "").strip()[:2000]
