@@ -171,8 +171,11 @@ def space_decide(request: HttpRequest, slug: str, proposal_id: int) -> HttpRespo
             proposal_reject(proposal=proposal, reason=reason, editor=request.user)
         else:
             return redirect(f"{reverse('poles:space_pole', args=[pole.slug])}?motif=1")
-    except (ProposalAlreadyDecided, ValidationError):
-        pass
+    except ProposalAlreadyDecided:
+        return redirect(f"{reverse('poles:space_pole', args=[pole.slug])}?deja=1#propositions")
+    except ValidationError:
+        # The record refuses the proposed values: the proposal stays pending, and we say so.
+        return redirect(f"{reverse('poles:space_pole', args=[pole.slug])}?refus=1#propositions")
     return redirect(f"{reverse('poles:space_pole', args=[pole.slug])}#propositions")
 
 

@@ -259,3 +259,29 @@ def test_editors_go_back_before_a_pole_edit_without_undoing_newer_work(
     latest = pole.changes.latest("pk")
     assert latest.source == ChangeSource.EDITOR and latest.reason.startswith("retour avant")
     assert client.get(url).status_code == 400
+
+
+def test_a_proposal_the_record_refuses_stays_pending_and_the_coordinator_is_told(
+    coordinator_client, pole
+):
+    from poles.contributions.models import Proposal, ProposalStatus
+
+    # A year the record refuses (before 1900): its own rules refuse it at acceptance.
+    proposal = Proposal.objects.create(kind="correction", pole=pole, snapshot={},
+                                       proposed_values={"year_created": 1700})  # fmt: skip
+    response = coordinator_client.post(
+        f"/espace-pole/{pole.slug}/propositions/{proposal.pk}/",
+        {"decision": "accepter"},
+        follow=True,
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    assert "La fiche refuse ces valeurs" in response.content.decode()
+    proposal.status = ProposalStatus.REJECTED
+    proposal.save()
+    response = coordinator_client.post(
+        f"/espace-pole/{pole.slug}/propositions/{proposal.pk}/",
+        {"decision": "accepter"},
+        follow=True,
+    )
+    assert "Cette proposition était déjà décidée." in response.content.decode()
