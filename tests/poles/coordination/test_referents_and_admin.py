@@ -124,7 +124,7 @@ def test_animation_shows_each_regions_referent_freshness_and_waiting_proposals(
     type(breton).objects.filter(pk=breton.pk).update(last_verified=timezone.localdate())
     html = client.get("/animation/").content.decode()
     row = re.search(r"Bretagne</a></th>(.*?)</tr>", html, re.S).group(1)
-    cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
     assert cells == ["CRESS Bretagne", "100 % (1 / 1)", "1", "0 jour"]
     row = re.search(r"Pays de la Loire</a></th>(.*?)</tr>", html, re.S).group(1)
     assert "aucun pour le moment" in row and "0 % (0 / 1)" in row
