@@ -154,10 +154,11 @@ def address_etag(request, *args, **kwargs) -> str:
 
 
 def page_key(request, *parts: str) -> str:
-    """The key of a whole page: the view's canonical parts, and what the page itself shows of the
-    request (its host and scheme in canonical links, a fragment for the scripts)."""
+    """The key of a whole page: the view's canonical parts, its language, and whether the
+    scripts asked for the fragment. Never the Host (a client picks any port): pages show the
+    site's own address (poles.site), not the request's."""
     fragment = request.headers.get("X-Requested-With", "") == "fetch"
-    return "|".join([request.get_host(), request.scheme, get_language(), str(fragment), *parts])
+    return "|".join([get_language(), str(fragment), *parts])
 
 
 def cached_page(request, *, namespace: str, key: str, render: Callable[[], HttpResponse]):
@@ -165,14 +166,15 @@ def cached_page(request, *, namespace: str, key: str, render: Callable[[], HttpR
 
     Only for pages that are the same for every visitor (no form, no session), keyed by
     validated values (`page_key`), served with ETag/Last-Modified (304 when unchanged) and
-    pre-compressed. A page that is not a plain 200 is rendered and not kept.
+    pre-compressed. A page that is not a plain 200, or marked `not_kept` (a page number past
+    the end), is rendered and not kept.
     """
     kept: dict = {}
 
     def build() -> bytes:
         response = render()
         kept["response"] = response
-        if response.status_code != 200:
+        if response.status_code != 200 or getattr(response, "not_kept", False):
             raise _NotCacheable
         return response.content
 

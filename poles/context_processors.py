@@ -3,6 +3,8 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from poles.site import absolute_url
+
 
 def languages(request: HttpRequest) -> dict:
     """This page in each language: the language switcher and the hreflang alternates.
@@ -16,10 +18,15 @@ def languages(request: HttpRequest) -> dict:
         {
             "code": code,
             "name": name,
-            "url": request.build_absolute_uri(translate_url(path, code)),
+            "url": absolute_url(translate_url(path, code)),
             "path": translate_url(path, code),
             "current": code == current,
         }
         for code, name in settings.LANGUAGES
     ]
     return {"language_alternates": alternates}
+
+
+def site(request: HttpRequest) -> dict:
+    """The site's public address, for canonical links (never the request's Host)."""
+    return {"site_url": settings.PTCE_SITE_URL}

@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -11,6 +14,13 @@ class _BothLanguages(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    # The site's public address (PTCE_SITE_URL), not the Host the request came with.
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.PTCE_SITE_URL).netloc
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.PTCE_SITE_URL).scheme
 
 
 class PoleSitemap(_BothLanguages):

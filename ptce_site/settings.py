@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "poles.context_processors.languages",
+                "poles.context_processors.site",
             ],
         },
     },

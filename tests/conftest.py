@@ -1,3 +1,7 @@
+import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -86,6 +90,13 @@ def _reference_data_in_transactional_tests(request):
 
 
 @pytest.fixture(autouse=True)
+def _site_address(settings):
+    # Pages show the site's address (PTCE_SITE_URL), never the request's Host: in tests, the
+    # address the test client asks.
+    settings.PTCE_SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Each test rolls its database back: cached bodies of another test must not leak in.
     from django.core.cache import cache
@@ -142,3 +153,31 @@ def _site_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A throwaway redis-server on a free port, stopped after the test (make test installs it)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server introuvable : installez le paquet Debian redis-server.")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        else:
+            pytest.fail("redis-server n'a pas démarré")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from django.utils.decorators import method_decorator
@@ -44,7 +45,7 @@ class PolePagination(PageNumberPagination):
 
 def _records(request: HttpRequest, poles: list[Pole]) -> list[dict]:
     """The schema records of these poles, in their order."""
-    base_url = request.build_absolute_uri("/")[:-1]
+    base_url = settings.PTCE_SITE_URL
     rows = pole_export_rows(poles=Pole.objects.filter(pk__in=[p.pk for p in poles]),
                             base_url=base_url)  # fmt: skip
     by_slug = {row["identifiant"]: row for row in rows}

@@ -31,6 +31,7 @@ from poles.selectors import (
     pole_map_features,
     region_list_with_counts,
 )
+from poles.site import absolute_url
 from poles.territories.models import Department, PlaceKind, Region, epci_core, search_key
 from poles.territories.selectors import place_get, place_poles, place_search, poles_nearest
 
@@ -64,7 +65,7 @@ def _page(request: HttpRequest, filterset: PoleFilter, total: int):
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     paginator.count = total
     # The number the cache key holds: "+2" or "2.0" is page 1 in both, never page 2 under
-    # page 1's key.
+    # page 1's key; past the end, the last page, not kept under that number (_not_kept).
     page = paginator.get_page(_page_number(request))
     # A few numbers around the current page, not a thousand links at 20,000 poles.
     links = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
@@ -104,15 +105,24 @@ def pole_list(request: HttpRequest) -> HttpResponse:
         # Not kept: messages that quote what was typed, and free words, which rarely repeat
         # (a flood of unique searches must not fill the shared cache; a search is fast).
         return build()
-    key = page_key(request, filterset.selection(), filterset.sort_order, _page_number(request),
-                   request.GET.get("q", "").strip())  # fmt: skip
+    key = page_key(request, filterset.selection(), filterset.sort_order,
+                   str(_page_number(request)))  # fmt: skip
     return cached_page(request, namespace="list", key=key, render=build)
 
 
-def _page_number(request: HttpRequest) -> str:
-    """The page asked for, as the paginator reads it (anything else is the first page)."""
+def _page_number(request: HttpRequest) -> int:
+    """The page asked for, as the paginator and the cache key read it: a plain number ("0002"
+    is 2), anything else the first page."""
     value = request.GET.get("page", "")
-    return value if value.isdigit() and len(value) <= 6 else "1"
+    return int(value) if value.isdigit() and len(value) <= 6 else 1
+
+
+def _kept_if_asked(request: HttpRequest, response: HttpResponse, page) -> HttpResponse:
+    """A page past the end is served as the last page but not kept under the number asked:
+    no number makes an entry of its own (poles.caching.cached_page reads the mark)."""
+    if page.number != max(_page_number(request), 1):
+        response.not_kept = True
+    return response
 
 
 def _place_named(words: str):
@@ -151,9 +161,9 @@ def _pole_list_page(request, filterset: PoleFilter, typed: str, place_choices: l
         "named_place_url": named_place and _with_place(request, named_place.key, drop="q"),
         **_place_context(filterset, context["total"], context["page"]),
     }
-    if request.headers.get(FRAGMENT_HEADER) == "fetch":
-        return render(request, "poles/includes/_directory.html", context)
-    return render(request, "poles/pole_list.html", context)
+    fragment = request.headers.get(FRAGMENT_HEADER) == "fetch"
+    template = "poles/includes/_directory.html" if fragment else "poles/pole_list.html"
+    return _kept_if_asked(request, render(request, template, context), context["page"])
 
 
 PLACE_TEXT_PARAMETER = "ou"
@@ -311,13 +321,14 @@ def _territory_page(request, territory, filters: dict, departments=None) -> Http
 
     def build() -> HttpResponse:
         context = _fixed_selection(request, filters)
-        return render(
+        response = render(
             request,
             "poles/territory_detail.html",
             {**context, "territory": territory, "departments": departments},
         )
+        return _kept_if_asked(request, response, context["page"])
 
-    key = page_key(request, territory.slug, _page_number(request))
+    key = page_key(request, territory.slug, str(_page_number(request)))
     return cached_page(request, namespace="territory", key=key, render=build)
 
 
@@ -333,7 +344,7 @@ def embed_builder(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "embed_path": embed_path,
-        "embed_url": request.build_absolute_uri(embed_path),
+        "embed_url": absolute_url(embed_path),
         "height": form.height(),
     }
     return render(request, "poles/embed_builder.html", context)
@@ -356,7 +367,7 @@ def map_embed(request: HttpRequest) -> HttpResponse:
             "poles": filterset.qs[:EMBED_LIST_LENGTH],
             "more": max(summary["total"] - EMBED_LIST_LENGTH, 0),
             "invalid_parameters": _invalid_parameters(filterset),
-            "directory_url": request.build_absolute_uri(reverse("poles:list"))
+            "directory_url": absolute_url(reverse("poles:list"))
             + (f"?{selection}" if selection else ""),
             "theme_labels": theme_labels(),
         }
@@ -378,7 +389,7 @@ def charter(request: HttpRequest) -> HttpResponse:
 
     def build() -> HttpResponse:
         context = _fixed_selection(request, {"charte": [CharterStatus.YES]})
-        return render(
+        response = render(
             request,
             "poles/charter.html",
             {
@@ -387,6 +398,7 @@ def charter(request: HttpRequest) -> HttpResponse:
                 "unknown_count": context["facets"]["charte"].get(CharterStatus.UNKNOWN, 0),
             },
         )
+        return _kept_if_asked(request, response, context["page"])
 
-    key = page_key(request, _page_number(request))
+    key = page_key(request, str(_page_number(request)))
     return cached_page(request, namespace="charter", key=key, render=build)

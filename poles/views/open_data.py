@@ -33,6 +33,7 @@ from poles.selectors import (
     directory_last_updated,
     pole_filter_published,
 )
+from poles.site import absolute_url
 
 
 @read_only
@@ -97,12 +98,12 @@ def _export_response(request: HttpRequest, *, extension: str, content_type: str,
     `render_rows(rows)` turns pole_export_rows into the file's bytes.
     """
     filterset = pole_filter_published(data=request.GET)
-    base_url = request.build_absolute_uri("/")[:-1]
+    base_url = settings.PTCE_SITE_URL
 
     def build() -> bytes:
         return render_rows(pole_export_rows(poles=filterset.qs, base_url=base_url))
 
-    # The host is part of the rows (the poles' addresses): validated by ALLOWED_HOSTS.
+    # The site's address is part of the rows (the poles' addresses).
     selection = f"{base_url}?{filterset.selection()}"
     body = cached_body(namespace=f"export-{extension}", selection=selection, build=build)
     response = HttpResponse(body.raw, content_type=content_type)
@@ -124,8 +125,8 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
     def render_rows(rows: list[dict]) -> bytes:
         return rows_to_geojson(
             rows,
-            documentation_url=request.build_absolute_uri(reverse("poles:open_data")),
-            schema_url=request.build_absolute_uri(reverse("poles:data_schema")),
+            documentation_url=absolute_url(reverse("poles:open_data")),
+            schema_url=absolute_url(reverse("poles:data_schema")),
         )
 
     return _export_response(

@@ -28,6 +28,7 @@ from poles.selectors import (
     pole_public_history,
     pole_record_checks,
 )
+from poles.site import absolute_url
 
 
 @read_only
@@ -63,7 +64,7 @@ def _pole_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
         "charter_by_pole": pole_charter_declared_by_pole(pole=pole),
         "record_checks": pole_record_checks(pole=pole),
         "common_place": Approach.objects.filter(axis=ApproachAxis.COMMON_PLACE).first(),
-        "json_ld": pole_json_ld(pole, url=request.build_absolute_uri(pole.get_absolute_url())),
+        "json_ld": pole_json_ld(pole, url=absolute_url(pole.get_absolute_url())),
     }
     return render(request, "poles/pole_detail.html", context)
 
@@ -153,6 +154,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute_url('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -8,6 +8,7 @@ import pytest
 from poles.caching import directory_version
 from poles.imports import poles_import_csv
 from poles.models import Pole, Theme
+from tests.conftest import SAMPLE_CSV
 from tests.factories import PoleFactory, department, region
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +207,52 @@ def test_public_pages_may_be_kept_a_moment_by_a_shared_cache(client, url, settin
 def test_pages_with_a_form_are_kept_by_no_cache(client, url):
     directives = {d.strip() for d in client.get(url)["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= directives
+
+
+def test_the_hosts_port_neither_shows_in_a_page_nor_makes_an_entry(client, two_regions, settings):
+    from django.core.cache import cache
+
+    settings.ALLOWED_HOSTS = ["testserver", "annuaire.example.org"]
+    settings.PTCE_SITE_URL = "https://annuaire.example.org"
+    first = client.get("/poles/breton/")
+    entries = len(cache._cache)
+    for host in ("annuaire.example.org:8443", "testserver:1234", "annuaire.example.org"):
+        again = client.get("/poles/breton/", headers={"Host": host})
+        assert again.content == first.content, host
+    assert len(cache._cache) == entries
+    html = first.content.decode()
+    assert '<link rel="canonical" href="https://annuaire.example.org/poles/breton/">' in html
+    assert "testserver" not in html and ":1234" not in html
+
+
+def test_two_thousand_junk_requests_leave_the_shared_cache_a_few_mb_bigger(
+    client, redis_server, settings
+):
+    """Unique searches, Host ports, unknown parameters, feed and API parameters, page numbers:
+    served, never kept (or under the entry of the page they are)."""
+    import redis
+
+    settings.CACHES = {"default": {"BACKEND": "poles.cache.ResilientRedisCache",
+                                   "LOCATION": redis_server, "KEY_PREFIX": "ptce"}}  # fmt: skip
+    poles_import_csv(path=SAMPLE_CSV)
+    junk = [
+        lambda i: ("/", {"q": f"mot{i}"}, {}),
+        lambda i: ("/", {}, {"Host": f"testserver:{10000 + i}"}),
+        lambda i: ("/", {f"utm_{i}": "x", "region": "53"}, {}),
+        lambda i: ("/flux/nouveaux.atom", {f"zz{i}": "1"}, {}),
+        lambda i: ("/carte/poles.geojson", {"region": "53", f"x{i}": "1"}, {}),
+        lambda i: ("/", {"page": str(i)}, {}),
+        lambda i: ("/regions/bretagne/", {"page": f"+{i}"}, {}),
+        lambda i: ("/lieux/", {"q": f"ville{i}"}, {}),
+    ]
+    for index in range(len(junk)):  # each page's own entries, once
+        path, params, headers = junk[index](0)
+        client.get(path, params, headers=headers)
+    server = redis.Redis.from_url(redis_server)
+    keys, memory = server.dbsize(), server.info("memory")["used_memory"]
+    for index in range(1, 2001):
+        path, params, headers = junk[index % len(junk)](index)
+        response = client.get(path, params, headers=headers)
+        assert response.status_code < 500, (path, params, headers)
+    assert server.dbsize() - keys <= 10
+    assert server.info("memory")["used_memory"] - memory < 3 * 1024 * 1024

@@ -494,3 +494,17 @@ def test_unique_word_searches_leave_no_page_in_the_cache(client):
     for index in range(200):
         assert client.get("/", {"q": f"mot{index}"}).status_code == 200
     assert len(cache._cache) - before <= 2
+
+
+def test_a_page_past_the_end_is_the_last_page_under_the_last_pages_entry(client, commit):
+    from django.core.cache import cache
+
+    with commit():
+        for index in range(25):  # two pages of 20
+            PoleFactory(name=f"Pôle {index:02d}")
+    second = client.get("/", {"page": "2"})
+    entries = len(cache._cache)
+    for number in ("3", "999999", "0002"):
+        again = client.get("/", {"page": number})
+        assert again.content == second.content, number
+    assert len(cache._cache) == entries
