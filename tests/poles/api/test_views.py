@@ -135,3 +135,15 @@ def test_reference_lists_give_the_codes_the_filters_take(client):
     assert {a["axe"] for a in approaches} >= {"impulsion", "dynamique"}
     calls = client.get("/api/v1/reconnaissances").json()
     assert calls and all(c["libelle"] for c in calls)
+
+
+def test_the_rate_limit_holds_when_the_cache_is_emptied(client, settings):
+    # Kept in the database: a cache flushed, restarted or flooded by others forgets nothing.
+    from django.core.cache import cache
+
+    settings.PTCE_API_RATE = "2/hour"
+    for _ in range(2):
+        assert client.get("/api/v1/thematiques").status_code == 200
+    cache.clear()
+    limited = client.get("/api/v1/thematiques")
+    assert limited.status_code == 429 and 0 < int(limited["Retry-After"]) <= 3600
