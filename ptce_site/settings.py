@@ -206,7 +206,7 @@ CACHES = {
 PTCE_CACHE_SECONDS = int(os.environ.get("PTCE_CACHE_SECONDS", "3600"))
 # How long a shared cache in front of the site (nginx) may keep a public page before asking
 # again (an edit shows within this time), and serve it stale while it asks.
-PTCE_SHARED_CACHE_SECONDS = int(os.environ.get("PTCE_SHARED_CACHE_SECONDS", "2"))
+PTCE_SHARED_CACHE_SECONDS = int(os.environ.get("PTCE_SHARED_CACHE_SECONDS", "1"))
 PTCE_SHARED_CACHE_STALE_SECONDS = int(os.environ.get("PTCE_SHARED_CACHE_STALE_SECONDS", "30"))
 
 # --- Contributions ---------------------------------------------------------------------------
