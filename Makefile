@@ -64,7 +64,8 @@ run: import
 # starts its own throwaway redis-server: install them when we can (root), else say how.
 SYSTEM_PACKAGES := $(if $(shell command -v chromium),,chromium) \
 	$(if $(shell command -v java),,default-jre-headless) \
-	$(if $(shell command -v redis-server),,redis-server)
+	$(if $(shell command -v redis-server),,redis-server) \
+	$(if $(shell command -v nginx),,nginx-light)
 system-deps:
 	@[ -z "$(strip $(SYSTEM_PACKAGES))" ] || { \
 	  if [ "$$(id -u)" = 0 ]; then \
