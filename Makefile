@@ -101,9 +101,10 @@ bench-results/lighthouse/node_modules/.bin/lighthouse:
 lighthouse: $(BIN)/.installed node_modules/.installed system-deps bench-results/lighthouse/node_modules/.bin/lighthouse
 	$(BIN)/python bench/lighthouse.py
 
-# Load and faults: 30 s of wrk (64 connections) on the home page and the map data against
-# gunicorn, with a graceful restart and admin writes meanwhile; fails on any error or lost write.
-load: $(BIN)/.installed node_modules/.installed
+# Load and faults: 30 s of wrk (64 connections) on the home page and the map data through
+# deploy/nginx.conf in front of two gunicorn servers (one PostgreSQL, one Redis), with admin
+# writes, a reload, a restart and Redis stopped meanwhile; fails on any error or lost write.
+load: $(BIN)/.installed node_modules/.installed system-deps
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk
 	PTCE_BENCH_PG=$(PG_SERVER) $(BIN)/python bench/load.py
 

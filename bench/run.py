@@ -88,13 +88,14 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn with 2 workers on loopback, production settings (DEBUG off, whitenoise)."""
 
-    def __init__(self, env: dict):
-        self.port = free_port()
+    def __init__(self, env: dict, port: int | None = None, log: Path | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log.open("a") if log else None  # the app's log lines (stderr)
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "ptce_site.wsgi", "--workers", "2",
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            cwd=ROOT, env=env, stderr=self.log,
         )  # fmt: skip
         for _ in range(100):
             try:
@@ -108,6 +109,8 @@ class Gunicorn:
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
+        if self.log:
+            self.log.close()
 
 
 def wrk_rps(url: str) -> float:
