@@ -34,6 +34,7 @@ from poles.models import (
     StateCall,
     Theme,
 )
+from poles.outbox import admin as outbox_admin  # noqa: F401
 from poles.selectors import pole_fact_labels
 from poles.services import (
     RELATIONS,

@@ -746,6 +746,7 @@ from poles.coordination.models import (  # noqa: E402, F401
     Referent,
     SignInToken,
 )
+from poles.outbox.models import OutgoingEmail  # noqa: E402, F401
 
 # --- Rate limits -----------------------------------------------------------------------------
 

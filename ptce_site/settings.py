@@ -238,6 +238,16 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "annuaire-ptce@localhost")
+# The outbox (poles.outbox): e-mails are rows, sent after the commit by a thread of the app
+# server ("thread"), or only by `manage.py send_mail_outbox` from cron ("cron"), or at once in
+# the caller's thread ("inline": tests, scripts). The cron command also retries failures, with
+# a back-off of 1, 2, 4 … minutes, PTCE_EMAIL_MAX_ATTEMPTS times at most (about 17 hours).
+PTCE_EMAIL_DELIVERY = os.environ.get("PTCE_EMAIL_DELIVERY", "thread")
+if PTCE_EMAIL_DELIVERY not in ("thread", "cron", "inline"):
+    raise ImproperlyConfigured("PTCE_EMAIL_DELIVERY: thread, cron or inline")
+PTCE_EMAIL_MAX_ATTEMPTS = int(os.environ.get("PTCE_EMAIL_MAX_ATTEMPTS", "10"))
+# Days a sent (or given up) e-mail is kept, then deleted with the other personal data.
+PTCE_EMAIL_KEPT_DAYS = int(os.environ.get("PTCE_EMAIL_KEPT_DAYS", "30"))
 
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"

@@ -97,6 +97,13 @@ def _site_address(settings):
 
 
 @pytest.fixture(autouse=True)
+def _emails_sent_in_the_test_thread(settings):
+    # The outbox delivers after the commit; in the caller's thread here, so that a test reads
+    # mail.outbox at once (tests/poles/outbox/ cover the other modes).
+    settings.PTCE_EMAIL_DELIVERY = "inline"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Each test rolls its database back: cached bodies of another test must not leak in.
     from django.core.cache import cache

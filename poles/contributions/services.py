@@ -51,10 +51,10 @@ def proposal_create(
             message=message,
             language=language,
         )
-        transaction.on_commit(lambda: emails.notify_editors(proposal_id=proposal.pk))
+        emails.notify_editors(proposal_id=proposal.pk)
         if pole is not None:
             # The pole's coordinators may decide it too, from their space.
-            transaction.on_commit(lambda: coordination_emails.notify_coordinators(pole=pole))
+            coordination_emails.notify_coordinators(pole=pole)
     return proposal
 
 
@@ -130,7 +130,7 @@ def proposal_accept(
         proposal.decided_at = timezone.now()
         proposal.decided_by = editor
         proposal.save()
-        transaction.on_commit(lambda: emails.notify_contributor(proposal_id=proposal.pk))
+        emails.notify_contributor(proposal_id=proposal.pk)
     return pole
 
 
@@ -154,7 +154,7 @@ def proposal_reject(*, proposal: Proposal, reason: str, editor, spam: bool = Fal
         proposal.decided_by = editor
         proposal.save()
         if not spam:
-            transaction.on_commit(lambda: emails.notify_contributor(proposal_id=proposal.pk))
+            emails.notify_contributor(proposal_id=proposal.pk)
     return proposal
 
 

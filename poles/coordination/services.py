@@ -147,24 +147,25 @@ def address_vouched(*, pole: Pole, email: str) -> bool:
     return bool(pole.contact_email) and email == normalised(pole.contact_email)
 
 
+@transaction.atomic  # the link and its e-mail, together or neither
 def pole_claim(*, pole: Pole, email: str) -> None:
     """A person asks to coordinate a pole. Vouched addresses get a link at once; others wait
     for the editors. The caller answers the same whatever happens here."""
     email = normalised(email)
     if address_vouched(pole=pole, email=email):
         raw = token_issue(email=email, purpose=TokenPurpose.CLAIM, pole=pole)
-        transaction.on_commit(lambda: emails.send_claim_link(email=email, pole=pole, raw=raw))
+        emails.send_claim_link(email=email, pole=pole, raw=raw)
         return
     if PoleCoordinator.objects.filter(pole=pole, user__email__iexact=email).exists():
         raw = token_issue(email=email, purpose=TokenPurpose.SIGN_IN)
-        transaction.on_commit(lambda: emails.send_sign_in_link(email=email, raw=raw))
+        emails.send_sign_in_link(email=email, raw=raw)
         return
     try:
         with transaction.atomic():
             claim = ClaimRequest.objects.create(pole=pole, email=email)
     except IntegrityError:
         return  # already waiting for the editors
-    transaction.on_commit(lambda: emails.notify_editors_of_claim(claim_id=claim.pk))
+    emails.notify_editors_of_claim(claim_id=claim.pk)
 
 
 def claim_decide(*, claim: ClaimRequest, approve: bool, editor) -> ClaimRequest:
@@ -183,24 +184,20 @@ def claim_decide(*, claim: ClaimRequest, approve: bool, editor) -> ClaimRequest:
         claim.save()
         if approve:
             raw = token_issue(email=claim.email, purpose=TokenPurpose.APPROVAL, pole=claim.pole)
-            transaction.on_commit(
-                lambda: emails.send_claim_approved(email=claim.email, pole=claim.pole, raw=raw)
-            )
+            emails.send_claim_approved(email=claim.email, pole=claim.pole, raw=raw)
         else:
-            transaction.on_commit(
-                lambda: emails.send_claim_refused(email=claim.email, pole=claim.pole)
-            )
+            emails.send_claim_refused(email=claim.email, pole=claim.pole)
     return claim
 
 
+@transaction.atomic  # the link and its e-mail, together or neither
 def coordinator_invite(*, pole: Pole, email: str, editor) -> None:
     """An editor or referent invites an address they know: its link makes it coordinator."""
     raw = token_issue(email=email, purpose=TokenPurpose.INVITATION, pole=pole)
-    transaction.on_commit(
-        lambda: emails.send_invitation(email=normalised(email), pole=pole, raw=raw)
-    )
+    emails.send_invitation(email=normalised(email), pole=pole, raw=raw)
 
 
+@transaction.atomic  # the link and its e-mail, together or neither
 def sign_in_request(*, email: str) -> None:
     """A link for a coordinator or referent; nothing for an unknown address (same answer)."""
     User = get_user_model()
@@ -209,7 +206,7 @@ def sign_in_request(*, email: str) -> None:
     if user is None or not (user.coordinated_poles.exists() or hasattr(user, "referent")):
         return
     raw = token_issue(email=email, purpose=TokenPurpose.SIGN_IN)
-    transaction.on_commit(lambda: emails.send_sign_in_link(email=email, raw=raw))
+    emails.send_sign_in_link(email=email, raw=raw)
 
 
 def coordinator_poles(*, user) -> list[Pole]:
@@ -242,9 +239,7 @@ def pole_edit_by_coordinator(*, pole: Pole, user, values: dict, based_on: int | 
         )  # fmt: skip
         if result.change is not None:
             change_id = result.change.pk
-            transaction.on_commit(
-                lambda: emails.notify_editors_of_pole_edit(pole=pole, change_id=change_id)
-            )
+            emails.notify_editors_of_pole_edit(pole=pole, change_id=change_id)
     return result
 
 

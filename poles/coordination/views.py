@@ -22,6 +22,7 @@ from poles.coordination import services
 from poles.coordination.forms import AddressForm, CoordinatorForm
 from poles.coordination.models import TokenPurpose
 from poles.models import Pole
+from poles.outbox import services as outbox
 from poles.security import client_ip, over_limit, too_many
 from poles.services import PoleConflict, pole_latest_change_id
 
@@ -47,7 +48,7 @@ def pole_claim(request: HttpRequest, slug: str) -> HttpResponse:
         if _limited(request, "claim", email):
             return too_many(request)
         services.pole_claim(pole=pole, email=email)
-        return render(request, "coordination/sent.html", {"pole": pole})
+        return _sent(request, pole)
     return render(request, "coordination/claim.html", {"pole": pole, "form": form})
 
 
@@ -60,8 +61,15 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if _limited(request, "sign-in", email):
             return too_many(request)
         services.sign_in_request(email=email)
-        return render(request, "coordination/sent.html", {"pole": None})
+        return _sent(request, None)
     return render(request, "coordination/sign_in.html", {"form": form})
+
+
+def _sent(request: HttpRequest, pole: Pole | None) -> HttpResponse:
+    """ "Demande reçue", the same for every address; it says when the site's e-mails are late
+    (the mail server failing: about everybody's messages, never this address's alone)."""
+    return render(request, "coordination/sent.html",
+                  {"pole": pole, "mail_delayed": outbox.mail_delayed()})  # fmt: skip
 
 
 @never_cache

@@ -256,7 +256,8 @@ def test_accepting_a_proposal_runs_a_fixed_number_of_queries(
 
     # Lock and read the proposal and the pole, the facts before and after (fields, 8
     # relations, members), the model's checks, the writes, one history entry, the search
-    # documents (4 reads, 1 write) (92 before the write service).
-    with django_assert_num_queries(49):
+    # documents (4 reads, 1 write), the contributor's e-mail into the outbox (1 read, 1 write)
+    # (92 before the write service).
+    with django_assert_num_queries(51):
         proposal_accept(proposal=proposal, fields=None, editor=editor_client.editor)
     assert pole.changes.count() == 1

@@ -132,7 +132,7 @@ def test_animation_shows_each_regions_referent_freshness_and_waiting_proposals(
 
 
 def test_reminders_bring_a_one_click_link_and_editors_get_the_poles_without_coordinator(
-    client, breton_and_nantes, settings, capsys
+    client, breton_and_nantes, settings, capsys, django_capture_on_commit_callbacks
 ):
     from django.utils import timezone
 
@@ -141,7 +141,8 @@ def test_reminders_bring_a_one_click_link_and_editors_get_the_poles_without_coor
     settings.PTCE_MODERATION_EMAILS = ["equipe@annuaire.example"]
     breton, nantais = breton_and_nantes
     coordinator_add(pole=breton, user=user_for(email="coord@breton.example"), source="invite")
-    call_command("send_reminders")
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        call_command("send_reminders")
     assert "Rappels envoyé(s) : 1. Pôles sans coordinateur : 1." in capsys.readouterr().out
     reminder, orphans = mail.outbox
     assert reminder.to == ["coord@breton.example"] and breton.name in reminder.subject
@@ -155,7 +156,8 @@ def test_reminders_bring_a_one_click_link_and_editors_get_the_poles_without_coor
     assert breton.changes.latest("pk").source == "pole"
     # Checked now, and reminded already: nothing more this month.
     mail.outbox.clear()
-    call_command("send_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders")
     assert [m.to for m in mail.outbox] == [["equipe@annuaire.example"]]
 
 
@@ -189,7 +191,7 @@ def test_the_purge_erases_ended_links_decided_claims_and_idle_coordinators(
     call_command("purge_contributor_data")
     out = capsys.readouterr().out
     assert "Liens de connexion : 1 ; demandes de coordination : 1 ; comptes de coordinateurs " \
-           "inactifs : 1." in out  # fmt: skip
+           "inactifs : 1 ;" in out  # fmt: skip
     assert SignInToken.objects.count() == 1 and fresh_token
     assert list(ClaimRequest.objects.all()) == [waiting] and decided.pk
     assert not type(idle).objects.filter(pk=idle.pk).exists()
