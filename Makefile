@@ -130,11 +130,12 @@ clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
 
 # The README's production steps (deploy/deploy.sh) on a fresh PostgreSQL database with production
-# settings, then the site probed as a visitor meets it (deploy/probe.py).
+# settings, then the site probed as a visitor meets it (deploy/probe.py) and fuzzed as an attacker
+# would try it (deploy/fuzz.py: every public form and listing, never a 5xx nor a half-record).
 DEPLOY_DB ?= ptce_deploy_check
 deploy-check: $(BIN)/.installed node_modules/.installed gettext
 	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(PG_SERVER)/postgres', autocommit=True); c.execute('DROP DATABASE IF EXISTS $(DEPLOY_DB) WITH (FORCE)'); c.execute('CREATE DATABASE $(DEPLOY_DB)')"
 	env DJANGO_DEBUG=false DJANGO_SECRET_KEY=deploy-check-$$(date +%s)-a-long-enough-secret-key-for-django \
 	  DJANGO_ALLOWED_HOSTS=annuaire.example.org DATABASE_URL=$(PG_SERVER)/$(DEPLOY_DB) \
 	  PTCE_STATIC_ROOT=$$(mktemp -d) DJANGO_LOG_LEVEL=WARNING \
-	  sh -c 'deploy/deploy.sh && $(BIN)/python deploy/probe.py'
+	  sh -c 'deploy/deploy.sh && $(BIN)/python deploy/probe.py && $(BIN)/python deploy/fuzz.py'

@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deploy.fuzz import queries
 from poles.filters import SORT_ORDER
 from poles.models import Pole, Theme
 from poles.territories.models import Region
@@ -14,25 +15,9 @@ from tests.factories import PoleFactory
 
 pytestmark = pytest.mark.django_db
 
-PARAMETERS = [
-    "q", "impulsion", "dynamique", "lieu_commun", "thematique", "region", "departement",
-    "categorie", "stade", "charte", "reconnaissance", "tri", "page", "vue", "pole",
-]  # fmt: skip
 ENDPOINTS = ["/", "/carte/poles.geojson", "/donnees/", "/donnees/poles.csv",
              "/donnees/poles.geojson", "/regions/bretagne/", "/api/v1/poles",
              "/flux/nouveaux.atom"]  # fmt: skip
-
-ODD_VALUES = [
-    "53", "alimentation", "citoyenne", "oui", "inconnu", "nom", "-annee", "0", "-1",
-    "999999999999999999999", "%00", "\x00", "' OR 1=1 --", "<script>", "é" * 50, "🙂",
-]  # fmt: skip
-values = st.one_of(
-    st.text(max_size=300),
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.floats(allow_nan=True, allow_infinity=True).map(str),
-    st.sampled_from(ODD_VALUES),
-)
-queries = st.lists(st.tuples(st.sampled_from(PARAMETERS), values), max_size=8)
 FUZZ = settings(
     max_examples=60,
     deadline=None,
