@@ -93,7 +93,8 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log.open("a") if log else None  # the app's log lines (stderr)
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "ptce_site.wsgi", "--workers", "2",
+            [PYTHON, "-m", "gunicorn", "ptce_site.wsgi", "-c", "deploy/gunicorn.conf.py",
+             "--workers", "2",
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"],
             cwd=ROOT, env=env, stderr=self.log,
         )  # fmt: skip

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The production steps, in order, for a first deployment and every update (README,
 # "Deploying"). Run from the project's root with the production environment set
-# (DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, …).
+# (DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, …), or with
+# PTCE_ENV_FILE naming the file that holds it (/etc/ptce/env).
 set -euo pipefail
+if [ -n "${PTCE_ENV_FILE:-}" ]; then
+  set -a
+  . "$PTCE_ENV_FILE"
+  set +a
+fi
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
 "$PYTHON" manage.py migrate --noinput
