@@ -5,8 +5,10 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from poles.models import Pole
+from poles.models import Pole, RateCount
 from tests.conftest import SAMPLE_CSV
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +68,25 @@ def test_too_large_a_file_is_refused_with_a_message(client, monkeypatch):
     monkeypatch.setattr(forms, "MAX_CSV_BYTES", 100)
     response = upload(client, SAMPLE_CSV.read_text(encoding="utf-8"))
     assert "Fichier trop lourd" in response.content.decode() and not Pole.objects.exists()
+
+
+HEADER = SAMPLE_CSV.read_text(encoding="utf-8").splitlines()[0]
+files = st.one_of(
+    st.binary(max_size=2000),
+    st.lists(st.lists(st.text(max_size=40), max_size=30), max_size=5).map(
+        lambda rows: "\n".join([HEADER, *(",".join(row) for row in rows)]).encode(
+            "utf-8", "replace"
+        )
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(content=files)
+def test_any_file_gets_an_answer_never_a_server_error_nor_a_stored_pole(client, content):
+    RateCount.objects.all().delete()  # the hourly limit would answer 429 after a few
+    response = client.post("/donnees/valider/", {
+        "fichier": SimpleUploadedFile("x.csv", content, "text/csv")})  # fmt: skip
+    assert response.status_code == 200
+    assert not Pole.objects.exists()
