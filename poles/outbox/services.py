@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -64,7 +64,9 @@ def _deliver_in_thread() -> None:
     except Exception:  # the cron command will try again
         logger.exception("outbox delivery failed")
     finally:
-        close_old_connections()
+        # This thread's own connections: idle until the next e-mail, they would hold a
+        # database session (and block dropping a test database).
+        connections.close_all()
 
 
 def backoff(attempts: int) -> datetime.timedelta:

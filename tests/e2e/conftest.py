@@ -139,3 +139,10 @@ def _page(browser, live_server, **options):
     context.close()
     assert not requests_to_elsewhere, f"requests left the machine: {requests_to_elsewhere}"
     assert not errors, f"errors in the browser console: {errors}"
+
+
+@pytest.fixture(autouse=True)
+def _site_address_is_the_live_server(request, settings):
+    # Pages show the site's address (PTCE_SITE_URL): here, the live server the browser visits.
+    if "live_server" in request.fixturenames:
+        settings.PTCE_SITE_URL = request.getfixturevalue("live_server").url
