@@ -29,10 +29,13 @@ from poles.models import (
     STAGE_UNKNOWN,
     YEAR_ASCENDING,
     YEAR_DESCENDING,
+    YEAR_MAX,
+    YEAR_MIN,
     Answer,
     Approach,
     ApproachAxis,
     CharterStatus,
+    LocationPrecision,
     MemberCategory,
     Membership,
     Pole,
@@ -161,6 +164,13 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         self.narrowed_by = narrowed_by
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class ValuesFilter(django_filters.MultipleChoiceFilter):
+    """Several values OR-ed, as a facet's, but not in the filter panel."""
+
+    field_class = FacetField
+
+
 def _through(relation: str) -> Callable[[], type[Model]]:
     return lambda: getattr(Pole, relation).through
 
@@ -191,6 +201,15 @@ def _departments_of(region_codes: list[str]) -> set[str]:
 
 def _call_choices():
     return reference_choices(StateCall.objects.all())
+
+
+YEAR_UNKNOWN = "inconnue"
+
+
+def _year_choices():
+    return [(str(y), str(y)) for y in range(YEAR_MIN, YEAR_MAX + 1)] + [
+        (YEAR_UNKNOWN, _("inconnue"))
+    ]
 
 
 def _common_place_key(value: bool | None) -> str:
@@ -362,6 +381,19 @@ class PoleFilter(django_filters.FilterSet):
         method="filter_verified",
         facet=Facet("verified_recently", expression=_verified_recently),
     )
+    # Not in the panel (no facet): the lists behind the figures (/chiffres/) name them.
+    annee = ValuesFilter(
+        label=_("Année de création"),
+        choices=_year_choices,
+        method="filter_year",
+        distinct=False,
+    )
+    localisation = ValuesFilter(
+        label=_("Localisation"),
+        choices=LocationPrecision.choices,
+        field_name="location_precision",
+        distinct=False,
+    )
     tri = django_filters.ChoiceFilter(
         label=_("Trier par"), choices=SORT_CHOICES, method="sort", empty_label=None
     )
@@ -423,6 +455,13 @@ class PoleFilter(django_filters.FilterSet):
         if Answer.YES.value in values:
             return queryset.verified_recently()
         return queryset.to_verify()
+
+    def filter_year(self, queryset, name, values):
+        years = [int(value) for value in values if value != YEAR_UNKNOWN]
+        wanted = Q(year_created__in=years)
+        if YEAR_UNKNOWN in values:
+            wanted |= Q(year_created__isnull=True)
+        return queryset.filter(wanted)
 
     def filter_stage(self, queryset, name, values):
         stages = [("" if value == STAGE_UNKNOWN else value) for value in values]

@@ -7,7 +7,7 @@ from poles.contributions import views as contributions
 from poles.contributions.models import ProposalKind
 from poles.coordination import views as coordination
 from poles.security import read_only
-from poles.views import directory, open_data, pages
+from poles.views import directory, figures, open_data, pages
 
 app_name = "poles"
 
@@ -71,6 +71,8 @@ urlpatterns = [
     path("regions/", directory.region_list, name="region_list"),
     path("regions/<slug:slug>/", directory.region_detail, name="region_detail"),
     path("departements/<slug:slug>/", directory.department_detail, name="department_detail"),
+    path("chiffres/", figures.figures, name="figures"),
+    path("chiffres/<slug:name>.csv", figures.figure_csv, name="figure_csv"),
     path("qu-est-ce-qu-un-ptce/", pages.about, name="about"),
     path("donnees/", open_data.open_data, name="open_data"),
     path("donnees/api/", open_data.api_documentation, name="api_documentation"),

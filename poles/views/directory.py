@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.vary import vary_on_headers
 
-from poles.caching import body_response, cached_body, cached_page, page_key
+from poles.caching import body_response, cached_body, cached_page, directory_version, page_key
+from poles.charts import blocks
+from poles.figures import figures_of
 from poles.filters import (
     DEFAULT_SORT,
     SORT_PARAMETER,
@@ -306,12 +308,17 @@ def _selection_context(request: HttpRequest, filterset: PoleFilter) -> dict:
     }
 
 
-def _fixed_selection(request: HttpRequest, filters: dict[str, list[str]]) -> dict:
-    """A page of the directory for a fixed selection (a territory, the charter's signatories)."""
+def _fixed_filter(filters: dict[str, list[str]]) -> PoleFilter:
+    """The directory's filter for a fixed selection (a territory, the charter's signatories)."""
     data = QueryDict(mutable=True)
     for key, values in filters.items():
         data.setlist(key, values)
-    context = _selection_context(request, pole_filter_published(data=data))
+    return pole_filter_published(data=data)
+
+
+def _fixed_selection(request: HttpRequest, filters: dict[str, list[str]]) -> dict:
+    """A page of the directory for a fixed selection (a territory, the charter's signatories)."""
+    context = _selection_context(request, _fixed_filter(filters))
     context["page_base"] = ""  # the page's own address holds the selection
     return context
 
@@ -324,12 +331,30 @@ def _territory_page(request, territory, filters: dict, departments=None) -> Http
         response = render(
             request,
             "poles/territory_detail.html",
-            {**context, "territory": territory, "departments": departments},
-        )
+            {**context, "territory": territory, "departments": departments,
+             **_territory_figures(filters, departments is not None)},
+        )  # fmt: skip
         return _kept_if_asked(request, response, context["page"])
 
     key = page_key(request, territory.slug, str(_page_number(request)))
     return cached_page(request, namespace="territory", key=key, render=build)
+
+
+# The figures a territory's page shows, beside France's (all of them: /chiffres/?<selection>).
+TERRITORY_FIGURES = ("annees", "impulsion", "dynamique", "thematique", "reconnaissance",
+                     "charte", "stade", "membres")  # fmt: skip
+
+
+def _territory_figures(filters: dict, is_region: bool) -> dict:
+    kinds = (("departements",) if is_region else ()) + TERRITORY_FIGURES
+    found = figures_of(filterset=_fixed_filter(filters), kinds=kinds)
+    france = figures_of(filterset=pole_filter_published(data=None), kinds=kinds)
+    return {
+        "figures": found,
+        "figure_blocks": blocks(found, france),
+        "france_figures": france,
+        "version": directory_version(),
+    }
 
 
 EMBED_LIST_LENGTH = 100
