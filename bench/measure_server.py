@@ -102,6 +102,9 @@ def main() -> None:
         "place suggestions (quim)": "/lieux/?q=quim",
         "place: Quimper, nearest poles": "/?lieu=commune:29232",
         "words search (économie circulaire)": "/?q=%C3%A9conomie+circulaire",
+        # Les PTCE en chiffres, and a region's fact sheet (its figures beside France's).
+        "figures": "/chiffres/",
+        "region page (with its figures)": "/regions/bretagne/",
     }
     results = {"poles": poles, "pages": {}}
     for name, url in pages.items():
