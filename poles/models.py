@@ -747,6 +747,7 @@ from poles.coordination.models import (  # noqa: E402, F401
     SignInToken,
 )
 from poles.outbox.models import OutgoingEmail  # noqa: E402, F401
+from poles.releases.models import Release  # noqa: E402, F401
 
 # --- Rate limits -----------------------------------------------------------------------------
 

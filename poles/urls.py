@@ -7,7 +7,7 @@ from poles.contributions import views as contributions
 from poles.contributions.models import ProposalKind
 from poles.coordination import views as coordination
 from poles.security import read_only
-from poles.views import directory, figures, open_data, pages
+from poles.views import directory, figures, open_data, pages, releases
 
 app_name = "poles"
 
@@ -80,6 +80,24 @@ urlpatterns = [
     path("donnees/valider/", open_data.data_validate, name="data_validate"),
     path("donnees/poles.csv", open_data.export_csv, name="export_csv"),
     path("donnees/poles.geojson", open_data.export_geojson, name="export_geojson"),
+    # Dated releases of the open data (manage.py publish_release).
+    path("donnees/versions/", releases.release_list, name="release_list"),
+    path("donnees/versions/flux.atom", read_only(releases.ReleasesFeed()), name="release_feed"),
+    path("donnees/versions/<slug:slug>/", releases.release_detail, name="release_detail"),
+    path("donnees/versions/<slug:slug>/poles.csv", releases.release_csv, name="release_csv"),
+    path(
+        "donnees/versions/<slug:slug>/poles.geojson",
+        releases.release_geojson,
+        name="release_geojson",
+    ),
+    path(
+        "donnees/versions/<slug:slug>/schema.json", releases.release_schema, name="release_schema"
+    ),
+    path(
+        "donnees/versions/<slug:slug>/poles/<slug:identifier>/",
+        releases.release_record,
+        name="release_record",
+    ),
     path("mentions-legales/", pages.legal_notice, name="legal_notice"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
 ]

@@ -16,7 +16,12 @@ def test_every_scheduled_command_is_one_of_ours():
     lines = [line for line in (DEPLOY / "crontab").read_text().splitlines()
              if line.strip() and not line.startswith("#")]  # fmt: skip
     commands = [re.search(r"deploy/manage\.sh (\w+)", line).group(1) for line in lines]
-    assert {"send_mail_outbox", "purge_contributor_data", "send_reminders"} <= set(commands)
+    assert {
+        "send_mail_outbox",
+        "purge_contributor_data",
+        "send_reminders",
+        "publish_release",
+    } <= set(commands)
     ours = {name for name, app in get_commands().items() if app == "poles"}
     assert set(commands) <= ours
 
