@@ -82,7 +82,8 @@ def poles_search_refresh(*, model, pole_ids: Iterable[int]) -> None:
         for pole in poles:
             for name, value in pole_search_documents(pole).items():
                 setattr(pole, name, value)
-        model.objects.bulk_update(poles, DOCUMENTS, batch_size=500)
+        # SQLite refuses a CASE deeper than 1,000 terms: batches of 100 suit both databases.
+        model.objects.bulk_update(poles, DOCUMENTS, batch_size=100)
         if postgresql:
             model.objects.filter(pk__in=pole_ids).update(search_vector=search_vector())
         return
