@@ -68,10 +68,19 @@ def search_vector(documents: dict[str, str] | None = None) -> SearchVector:
     )
 
 
+CHUNK = 100
+
+
 def poles_search_refresh(*, model, pole_ids: Iterable[int]) -> None:
     """Write the search documents of these poles again (after a write, a theme renamed, a
     member renamed). `model`: Pole, or its historical model in a migration."""
     pole_ids = list(pole_ids)
+    # By chunks: on SQLite, prefetching the members of thousands of poles makes an OR of one
+    # term per member, deeper than the 1,000 it allows.
+    if len(pole_ids) > CHUNK:
+        for start in range(0, len(pole_ids), CHUNK):
+            poles_search_refresh(model=model, pole_ids=pole_ids[start : start + CHUNK])
+        return
     poles = list(
         model.objects.filter(pk__in=pole_ids)
         .select_related("department", "region")
