@@ -12,7 +12,10 @@ from django.template.loader import render_to_string
 from poles.outbox import services as outbox
 
 
-def send_each(*, subject: str, template: str, context: dict, recipients: list[str]) -> bool:
+def send_each(
+    *, subject: str, template: str, context: dict, recipients: list[str],
+    headers: dict | None = None,
+) -> bool:  # fmt: skip
     """The same text to each address, each in its own message. False when there is nobody."""
     recipients = [address for address in dict.fromkeys(recipients) if address]
     if not recipients:
@@ -20,7 +23,7 @@ def send_each(*, subject: str, template: str, context: dict, recipients: list[st
     # A line break in a subject would make an invalid header: one line.
     subject = " ".join(subject.split())
     body = render_to_string(template, context)
-    return bool(outbox.queue(subject=subject, body=body, recipients=recipients))
+    return bool(outbox.queue(subject=subject, body=body, recipients=recipients, headers=headers))
 
 
 def editor_addresses() -> list[str]:

@@ -739,6 +739,7 @@ class DirectoryVersion(models.Model):
 
 
 # Models of the app's sub-packages, registered with the app.
+from poles.alerts.models import Follow  # noqa: E402, F401
 from poles.contributions.models import Proposal  # noqa: E402, F401
 from poles.coordination.models import (  # noqa: E402, F401
     ClaimRequest,

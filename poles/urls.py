@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.decorators.http import etag
 
 from poles import feeds
+from poles.alerts import views as alerts
 from poles.caching import address_etag
 from poles.contributions import views as contributions
 from poles.contributions.models import ProposalKind
@@ -51,6 +52,10 @@ urlpatterns = [
     path("deconnexion/", coordination.sign_out, name="sign_out"),
     path("espace-pole/", coordination.space, name="space"),
     path("animation/", coordination.animation, name="animation"),
+    # Following a selection by e-mail.
+    path("suivre/", alerts.follow, name="follow"),
+    path("suivre/confirmer/<str:raw>/", alerts.follow_confirm, name="follow_confirm"),
+    path("suivre/arreter/<str:raw>/", alerts.follow_stop, name="follow_stop"),
     path("espace-pole/<slug:slug>/", coordination.space_pole, name="space_pole"),
     path("espace-pole/<slug:slug>/a-jour/", coordination.space_verify, name="space_verify"),
     path(

@@ -17,6 +17,8 @@ class OutgoingEmail(models.Model):
     to = models.EmailField("destinataire", max_length=254)
     subject = models.CharField("objet", max_length=255)
     body = models.TextField("texte")
+    # Extra headers (List-Unsubscribe on the alerts).
+    headers = models.JSONField("en-têtes", default=dict, blank=True)
     status = models.CharField(
         "état", max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )

@@ -35,11 +35,12 @@ DELAYED_AFTER = datetime.timedelta(minutes=5)
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ptce-outbox")
 
 
-def queue(*, subject: str, body: str, recipients: list[str]) -> int:
+def queue(*, subject: str, body: str, recipients: list[str], headers: dict | None = None) -> int:
     """One row per recipient (nobody sees the others' addresses); delivery starts after the
     commit. Returns how many were queued."""
     rows = OutgoingEmail.objects.bulk_create(
-        OutgoingEmail(to=address, subject=subject[:255], body=body) for address in recipients
+        OutgoingEmail(to=address, subject=subject[:255], body=body, headers=headers or {})
+        for address in recipients
     )
     if rows:
         transaction.on_commit(deliver_soon)
@@ -107,8 +108,10 @@ def deliver_due(*, limit: int = 200) -> Delivery:
                 continue
             email = OutgoingEmail.objects.get(pk=pk)
             try:
-                EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to],
-                             connection=connection).send()  # fmt: skip
+                message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL,
+                                       [email.to], connection=connection,
+                                       headers=email.headers or None)  # fmt: skip
+                message.send()
             except Exception as error:
                 _failed(email, error, result)
                 connection.close()  # a broken connection is opened again for the next one

@@ -8,6 +8,7 @@ PTCE_CONTRIBUTOR_DATA_MONTHS months (see the legal notice) it goes. Run it daily
 
 from django.core.management.base import BaseCommand
 
+from poles.alerts.services import alerts_erase_unconfirmed
 from poles.contributions.services import contributors_erase_personal_data
 from poles.coordination.services import coordination_erase_personal_data
 from poles.outbox.services import erase_old
@@ -29,10 +30,12 @@ class Command(BaseCommand):
         count = contributors_erase_personal_data(months=months, dry_run=dry_run)
         erased = coordination_erase_personal_data(dry_run=dry_run)
         emails = erase_old(dry_run=dry_run)
+        unconfirmed = alerts_erase_unconfirmed(dry_run=dry_run)
         if verbosity:
             verb = "à effacer" if dry_run else "effacées"
             self.stdout.write(self.style.SUCCESS(
                 f"Données de contributeurs {verb} : {count}. Liens de connexion : "
                 f"{erased.tokens} ; demandes de coordination : {erased.claims} ; comptes de "
-                f"coordinateurs inactifs : {erased.accounts} ; courriels envoyés : {emails}."
+                f"coordinateurs inactifs : {erased.accounts} ; courriels envoyés : {emails} ; "
+                f"abonnements jamais confirmés : {unconfirmed}."
             ))  # fmt: skip
