@@ -4,9 +4,14 @@ the table beside it is its accessible equivalent."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from poles.figures import Figure, Figures
+from poles.territories import outlines
 
 WIDTH = 320  # one unit per CSS pixel on the narrowest phone; scaled up on larger screens
 ROW = 34  # a label line, then its bar
@@ -97,6 +102,9 @@ class Block:
     figure: Figure
     drawing: Chart
     lines: list[Line]
+    maps: list = field(default_factory=list)  # ShadedMap, for regions and departments
+    level: str = ""  # the outlines' level: "regions" or "departments"
+    shapes: tuple = ()  # their outlines (poles.territories.outlines.Shape)
 
 
 def blocks(found: Figures, france: Figures | None = None) -> list[Block]:
@@ -113,5 +121,83 @@ def blocks(found: Figures, france: Figures | None = None) -> list[Block]:
                  extras=[(header, row.extra.get(key)) for key, header in figure.columns])
             for row in figure.rows
         ]  # fmt: skip
-        result.append(Block(figure=figure, drawing=chart(figure), lines=lines))
+        level = MAP_LEVELS.get(figure.name, "")
+        result.append(Block(
+            figure=figure, drawing=chart(figure), lines=lines,
+            maps=shaded_maps(figure, level) if level else [], level=level,
+            shapes=outlines.shapes(level) if level else (),
+        ))  # fmt: skip
     return result
+
+
+# --- shaded maps of the regions and departments -----------------------------------------------
+
+SHADES = 5  # classes of values, plus "none"
+MAP_LEVELS = {"regions": "regions", "departements": "departments"}
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    label: str
+    value: float | None
+    shade: int  # 0: no pole (or no population); 1 to SHADES: lightest to darkest
+
+
+@dataclass(frozen=True)
+class ShadedMap:
+    measure: str  # "count" or "rate"
+    title: str
+    areas: list[Area]  # one per outline, in the outlines' order
+    legend: list[tuple[int, str]]
+    summary: str
+
+
+def _classes(values: list[float]) -> list[float]:
+    """Upper bounds of SHADES classes of the non-zero values (quantiles)."""
+    values = sorted(v for v in values if v)
+    if not values:
+        return []
+    return [values[min(len(values) - 1, math.ceil(len(values) * k / SHADES) - 1)]
+            for k in range(1, SHADES + 1)]  # fmt: skip
+
+
+def shaded_maps(figure: Figure, level: str) -> list[ShadedMap]:
+    """The regions' or departments' figure as two shaded maps: poles, and poles per 100,000
+    inhabitants. The figure's table is their accessible equivalent."""
+    maps = []
+    for measure, title in (("count", _("Nombre de pôles")),
+                           ("rate", _("Pôles pour 100 000 habitants"))):  # fmt: skip
+        values = {row.value: (row.count if measure == "count" else row.extra.get("rate"))
+                  for row in figure.rows}  # fmt: skip
+        bounds = _classes([v for v in values.values() if v is not None])
+        labels = {row.value: row.label for row in figure.rows}
+        areas = []
+        for shape in outlines.shapes(level):  # territories without a pole are not in the rows
+            value = values.get(shape.code)
+            shade = 0 if not value else next(i + 1 for i, b in enumerate(bounds) if value <= b)
+            areas.append(Area(shape.code, labels.get(shape.code, ""), value, shade))
+        legend = [(0, _("aucun"))]
+        decimals = 2 if measure == "rate" else 0
+
+        low = 0 if measure == "rate" else 1
+        for index, bound in enumerate(bounds):
+            if index and bound == bounds[index - 1]:
+                continue
+            span = {"low": number_format(low, decimal_pos=decimals),
+                    "high": number_format(bound, decimal_pos=decimals)}  # fmt: skip
+            text = span["high"] if low == bound else _("%(low)s à %(high)s") % span
+            legend.append((index + 1, text))
+            low = bound if measure == "rate" else bound + 1
+        largest = sorted((a for a in areas if a.value), key=lambda a: -a.value)[:3]
+        summary = " ; ".join(
+            f"{a.label} : {number_format(a.value, decimal_pos=decimals)}" for a in largest
+        )
+        maps.append(ShadedMap(measure, title, areas, legend, summary))
+    return maps
+
+
+def map_context() -> dict:
+    """What the shaded maps' template needs besides the blocks: the frame and the insets."""
+    return {"map_width": outlines.WIDTH, "map_height": outlines.HEIGHT,
+            "insets": outlines.inset_frames()}  # fmt: skip

@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.vary import vary_on_headers
 
 from poles.caching import body_response, cached_body, cached_page, directory_version, page_key
-from poles.charts import blocks
+from poles.charts import blocks, map_context
 from poles.figures import figures_of
 from poles.filters import (
     DEFAULT_SORT,
@@ -354,6 +354,7 @@ def _territory_figures(filters: dict, is_region: bool) -> dict:
         "figure_blocks": blocks(found, france),
         "france_figures": france,
         "version": directory_version(),
+        **map_context(),
     }
 
 

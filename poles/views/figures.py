@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from poles.caching import cached_page, directory_version, page_key
-from poles.charts import blocks
+from poles.charts import blocks, map_context
 from poles.figures import PRECISE, figures_of
 from poles.security import read_only
 from poles.selectors import pole_filter_published
@@ -29,6 +29,7 @@ def figures(request: HttpRequest) -> HttpResponse:
             "figures": found,
             "blocks": blocks(found),
             "version": directory_version(),
+            **map_context(),
             "selection": selection,
             "chips": filterset.chips(),
             "precise_query": "&".join(

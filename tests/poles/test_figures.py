@@ -88,13 +88,16 @@ def test_a_state_call_reads_as_so_many_of_its_laureates(client):
 
 def test_each_chart_is_an_image_with_a_title_a_description_and_its_table(client, directory):
     html = client.get("/chiffres/").content.decode()
-    charts = re.findall(r"<svg[^>]*role=\"img\"[^>]*>.*?</svg>", html, re.S)
+    charts = re.findall(r"<svg class=\"chart[^>]*role=\"img\"[^>]*>.*?</svg>", html, re.S)
     found = figures(client)
     assert len(charts) == len(found.figures)
     for svg, figure in zip(charts, found.figures, strict=True):
         assert f'<title id="chiffre-{figure.name}-svg-titre">' in svg and "<desc" in svg
         assert f'id="chiffre-{figure.name}-titre"' in html
     assert html.count("<table") == len(found.figures)
+    # The regions and departments are also two shaded maps each, images with their own title.
+    maps = re.findall(r'<figure class="shaded-map">\s*<svg[^>]*role="img".*?<title', html, re.S)
+    assert len(maps) == 4
 
 
 def test_each_figure_downloads_as_csv_with_the_same_numbers(client, directory):
