@@ -83,3 +83,20 @@ def test_the_list_and_the_feed_show_every_release(client, capsys):
         f"http://testserver/donnees/versions/{first.slug}/",
     ]
     assert client.get("/donnees/versions/1999-01-01/").status_code == 404
+
+
+def test_after_an_import_that_adds_a_pole_and_changes_another_both_are_listed(capsys, tmp_path):
+    poles_import_csv(path=SAMPLE_CSV)
+    publish(capsys)
+    rows = list(csv.DictReader(io.StringIO(SAMPLE_CSV.read_text(encoding="utf-8"))))
+    rows[0]["resume"] = "Un résumé changé par l'import."
+    added = {**rows[1], "identifiant": "pole-importe", "nom": "Pôle importé", "sigle": ""}
+    changed_file = tmp_path / "poles.csv"
+    with changed_file.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([*rows, added])
+    poles_import_csv(path=changed_file)
+    release = publish(capsys)
+    assert ["pole-importe", "Pôle importé"] in release.added
+    assert [rows[0]["identifiant"], rows[0]["nom"], ["resume"]] in release.changed
