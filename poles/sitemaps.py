@@ -54,6 +54,8 @@ class PageSitemap(_BothLanguages):
             "poles:about",
             "poles:charter",
             "poles:open_data",
+            "poles:figures",
+            "poles:release_list",
         ]
 
     def location(self, name: str) -> str:
