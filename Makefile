@@ -84,14 +84,14 @@ test-pg: $(BIN)/.installed node_modules/.installed system-deps compilemessages
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Performance: real data, 2,000 and 20,000 synthetic poles on SQLite and PostgreSQL, Lighthouse
-# on the six page types, wrk against gunicorn and nginx; prints the tables, checks the targets
+# on the seven page types, wrk against gunicorn and nginx; prints the tables, checks the targets
 # and records docs/benchmarks.md. Needs wrk and nginx (Debian packages, installed when root).
 bench: $(BIN)/.installed node_modules/.installed system-deps bench-results/lighthouse/node_modules/.bin/lighthouse
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk
 	@command -v nginx >/dev/null 2>&1 || apt-get install -y -qq nginx-light
 	PTCE_BENCH_PG=$(PG_SERVER) $(BIN)/python bench/run.py
 
-# Lighthouse (mobile) on six page types of the real data: the four scores, CLS and TBT.
+# Lighthouse (mobile) on seven page types of the real data: the four scores, CLS and TBT.
 # A measuring tool, not part of the site: installed from the npm registry, pinned, in the
 # git-ignored bench-results/ (its dependency tree holds a "latest" range that npm ci refuses).
 LIGHTHOUSE_VERSION ?= 12.8.2

@@ -1,4 +1,4 @@
-"""`make lighthouse`: Lighthouse 12 (npm, on Debian's Chromium, mobile profile) on six page types
+"""`make lighthouse`: Lighthouse 12 (npm, on Debian's Chromium, mobile profile) on seven page types
 of the real data, served by gunicorn with production settings and a local tile server.
 
 Prints, for each page, the four category scores, the cumulative layout shift and the total
@@ -110,6 +110,7 @@ def page_types(slug: str) -> dict[str, str]:
         "territoire": "/regions/bretagne/",
         "charte": "/charte/",
         "données": "/donnees/",
+        "chiffres": "/chiffres/",
     }
 
 
