@@ -33,7 +33,7 @@ def test_the_gunicorn_settings_load_and_bound_each_worker():
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert re.search(r"^max_requests\s*=\s*2000$", result.stdout, re.M)
+    assert re.search(r"^max_requests\s*=\s*20000$", result.stdout, re.M)
     assert re.search(r"^bind\s*=\s*\['127.0.0.1:8000'\]$", result.stdout, re.M)
 
 
