@@ -121,8 +121,9 @@ def _query(selection: str, active: dict, name: str, value: str) -> str | None:
     return urlencode(sorted(data.lists()), doseq=True)
 
 
-def _facet(filterset: PoleFilter, poles, active: dict, name: str, title: str) -> Figure:
-    counts = PoleFilter.base_filters[name].facet.counts(poles)
+def _by_option(filterset: PoleFilter, active: dict, name: str, title: str,
+               counts: dict[str, int]) -> Figure:  # fmt: skip
+    """A figure with one row per option of the filter `name`, in the filter's order."""
     return Figure(
         name=name,
         title=title,
@@ -137,24 +138,16 @@ def _facet(filterset: PoleFilter, poles, active: dict, name: str, title: str) ->
             for value, label in filterset.form.fields[name].choices
         ],
     )
+
+
+def _facet(filterset: PoleFilter, poles, active: dict, name: str, title: str) -> Figure:
+    counts = PoleFilter.base_filters[name].facet.counts(poles)
+    return _by_option(filterset, active, name, title, counts)
 
 
 def _facet_of_column(filterset, poles, active, name: str, column: str, title: str) -> Figure:
     counts = dict(poles.values_list(column).annotate(n=Count("pk")).values_list(column, "n"))
-    return Figure(
-        name=name,
-        title=title,
-        counted=_("pôles"),
-        rows=[
-            Row(
-                value,
-                str(label),
-                counts.get(value, 0),
-                _query(filterset.selection(), active, name, value),
-            )
-            for value, label in filterset.form.fields[name].choices
-        ],
-    )
+    return _by_option(filterset, active, name, title, counts)
 
 
 def _territories(filterset: PoleFilter, poles, active: dict, kind: PlaceKind) -> Figure:
