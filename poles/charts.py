@@ -107,9 +107,9 @@ class Block:
     shapes: tuple = ()  # their outlines (poles.territories.outlines.Shape)
 
 
-def blocks(found: Figures, france: Figures | None = None) -> list[Block]:
+def blocks(found: Figures, france: Figures | None = None, maps: bool = True) -> list[Block]:
     """Each figure with its chart and its table's lines; with `france`, each line also gives
-    the share of the same value in the whole directory."""
+    the share of the same value in the whole directory; `maps`: the shaded maps too."""
     result = []
     for figure in found.figures:
         national = france.get(figure.name) if france else None
@@ -121,7 +121,7 @@ def blocks(found: Figures, france: Figures | None = None) -> list[Block]:
                  extras=[(header, row.extra.get(key)) for key, header in figure.columns])
             for row in figure.rows
         ]  # fmt: skip
-        level = MAP_LEVELS.get(figure.name, "")
+        level = MAP_LEVELS.get(figure.name, "") if maps else ""
         result.append(Block(
             figure=figure, drawing=chart(figure), lines=lines,
             maps=shaded_maps(figure, level) if level else [], level=level,

@@ -351,7 +351,9 @@ def _territory_figures(filters: dict, is_region: bool) -> dict:
     france = figures_of(filterset=pole_filter_published(data=None), kinds=kinds)
     return {
         "figures": found,
-        "figure_blocks": blocks(found, france),
+        # Without the shaded maps: the territory is on the page's own map (and a page of 100
+        # outlines is heavy on a phone); /chiffres/?<selection> has them.
+        "figure_blocks": blocks(found, france, maps=False),
         "france_figures": france,
         "version": directory_version(),
         **map_context(),
