@@ -124,6 +124,7 @@ def _query(selection: str, active: dict, name: str, value: str) -> str | None:
 def _by_option(filterset: PoleFilter, active: dict, name: str, title: str,
                counts: dict[str, int]) -> Figure:  # fmt: skip
     """A figure with one row per option of the filter `name`, in the filter's order."""
+    selection = filterset.selection()
     return Figure(
         name=name,
         title=title,
@@ -133,7 +134,7 @@ def _by_option(filterset: PoleFilter, active: dict, name: str, title: str,
                 value,
                 str(label),
                 counts.get(value, 0),
-                _query(filterset.selection(), active, name, value),
+                _query(selection, active, name, value),
             )
             for value, label in filterset.form.fields[name].choices
         ],
@@ -159,6 +160,7 @@ def _territories(filterset: PoleFilter, poles, active: dict, kind: PlaceKind) ->
     population = dict(
         Commune.objects.values_list(path).annotate(n=Sum("population")).values_list(path, "n")
     )
+    selection = filterset.selection()
     rows = []
     for value, label in filterset.form.fields[name].choices:
         count = counts.get(value, 0)
@@ -167,7 +169,7 @@ def _territories(filterset: PoleFilter, poles, active: dict, kind: PlaceKind) ->
             continue  # a hundred departments: those with poles
         rate = round(count * PER_INHABITANTS / inhabitants, 2) if inhabitants else None
         rows.append(Row(value, str(label), count,
-                        _query(filterset.selection(), active, name, value),
+                        _query(selection, active, name, value),
                         {"population": inhabitants or None, "rate": rate}))  # fmt: skip
     return Figure(
         name="regions" if kind == PlaceKind.REGION else "departements",
@@ -227,9 +229,10 @@ def _members(filterset: PoleFilter, poles, active: dict) -> Figure:
         .annotate(n=Count("member", distinct=True))
         .values_list("member__category", "n")
     )
+    selection = filterset.selection()
     rows = [
         Row(value, str(label), poles_with.get(value, 0),
-            _query(filterset.selection(), active, "categorie", value),
+            _query(selection, active, "categorie", value),
             {"members": members.get(value, 0)})
         for value, label in MemberCategory.choices
     ]  # fmt: skip

@@ -165,6 +165,22 @@ def over_limit(*, scope: str, key: str, limit: int, window: int = 3600) -> bool:
     return rate_add(scope=scope, key=key, window=window) > limit
 
 
+def normalised_email(email: str) -> str:
+    """An address as the site keeps and compares it."""
+    return email.strip().lower()
+
+
+def over_address_limit(request: HttpRequest, *, scope: str, email: str) -> bool:
+    """Counts one more request of `scope` (a link by e-mail: sign-in, claim, follow) per address
+    and per client, and says whether either went over PTCE_SIGN_IN_PER_HOUR (a client: four
+    times as many)."""
+    per_address = over_limit(scope=f"{scope}:address", key=normalised_email(email),
+                             limit=settings.PTCE_SIGN_IN_PER_HOUR)  # fmt: skip
+    per_client = over_limit(scope=f"{scope}:client", key=client_ip(request),
+                            limit=settings.PTCE_SIGN_IN_PER_HOUR * 4)  # fmt: skip
+    return per_address or per_client
+
+
 def too_many(request: HttpRequest, *, window: int = 3600) -> HttpResponse:
     """The answer of a public form past its rate limit: a page that says when to try again."""
     response = render(request, "contributions/too_many.html", status=429)

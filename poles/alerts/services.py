@@ -19,15 +19,12 @@ from django.utils import timezone
 
 from poles.alerts.models import Follow
 from poles.emails import send_each
+from poles.security import normalised_email
 from poles.selectors import pole_filter_published
 from poles.site import absolute_url
 
 SALT = "ptce.alerts"
 CONFIRM_DAYS = 7
-
-
-def normalised(email: str) -> str:
-    return email.strip().lower()
 
 
 def _token(follow: Follow, purpose: str) -> str:
@@ -58,7 +55,7 @@ def selection_label(selection: str) -> str:
 def follow_request(*, email: str, selection: str) -> None:
     """A confirmation link to the address; the same whatever the address already follows
     (the caller answers the same page): a confirmed follow is not asked again."""
-    email = normalised(email)
+    email = normalised_email(email)
     try:
         with transaction.atomic():
             follow = Follow.objects.create(email=email, selection=selection,

@@ -3,31 +3,17 @@ stop in one click. The same answer whatever the address."""
 
 from __future__ import annotations
 
-from django import forms
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from poles.alerts import services
+from poles.coordination.forms import AddressForm
 from poles.outbox import services as outbox
-from poles.security import client_ip, over_limit, too_many
+from poles.security import over_address_limit, too_many
 from poles.selectors import pole_filter_published
-
-
-class FollowForm(forms.Form):
-    email = forms.EmailField(label=_("Votre courriel"), max_length=254)
-
-
-def _limited(request: HttpRequest, email: str) -> bool:
-    per_address = over_limit(scope="follow:address", key=services.normalised(email),
-                             limit=settings.PTCE_SIGN_IN_PER_HOUR)  # fmt: skip
-    per_client = over_limit(scope="follow:client", key=client_ip(request),
-                            limit=settings.PTCE_SIGN_IN_PER_HOUR * 4)  # fmt: skip
-    return per_address or per_client
 
 
 @never_cache
@@ -35,10 +21,10 @@ def _limited(request: HttpRequest, email: str) -> bool:
 def follow(request: HttpRequest) -> HttpResponse:
     filterset = pole_filter_published(data=request.GET)
     selection = filterset.selection()  # validated values only: junk never makes a follow
-    form = FollowForm(request.POST or None)
+    form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if _limited(request, email):
+        if over_address_limit(request, scope="follow", email=email):
             return too_many(request)
         services.follow_request(email=email, selection=selection)
         return render(request, "alerts/sent.html", {"mail_delayed": outbox.mail_delayed()})

@@ -33,6 +33,7 @@ from poles.coordination.models import (
     TokenPurpose,
 )
 from poles.models import ChangeSource, Pole, RateCount, verification_threshold
+from poles.security import normalised_email
 from poles.services import pole_update, poles_mark_verified
 from poles.territories.models import Region
 
@@ -56,7 +57,7 @@ def token_issue(*, email: str, purpose: TokenPurpose, pole: Pole | None = None) 
     SignInToken.objects.create(
         token_hash=token_hash(raw),
         purpose=purpose,
-        email=normalised(email),
+        email=normalised_email(email),
         pole=pole,
         expires_at=timezone.now() + VALIDITY[purpose],
     )
@@ -107,14 +108,10 @@ def token_redeem(*, raw: str) -> Redeemed | None:
     return Redeemed(user=user, pole=token.pole, purpose=token.purpose)
 
 
-def normalised(email: str) -> str:
-    return email.strip().lower()
-
-
 def user_for(*, email: str):
     """The account of an address (made, without a password, the first time)."""
     User = get_user_model()
-    email = normalised(email)
+    email = normalised_email(email)
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
     if user is None:
         username = email if len(email) <= 150 else token_hash(email)[:40]
@@ -139,19 +136,19 @@ def pole_domain(pole: Pole) -> str:
 def address_vouched(*, pole: Pole, email: str) -> bool:
     """An address the pole's own data vouches for: on its website's domain (or a subdomain),
     or its published contact address."""
-    email = normalised(email)
+    email = normalised_email(email)
     domain = email.rpartition("@")[2]
     site = pole_domain(pole)
     if site and (domain == site or domain.endswith("." + site)):
         return True
-    return bool(pole.contact_email) and email == normalised(pole.contact_email)
+    return bool(pole.contact_email) and email == normalised_email(pole.contact_email)
 
 
 @transaction.atomic  # the link and its e-mail, together or neither
 def pole_claim(*, pole: Pole, email: str) -> None:
     """A person asks to coordinate a pole. Vouched addresses get a link at once; others wait
     for the editors. The caller answers the same whatever happens here."""
-    email = normalised(email)
+    email = normalised_email(email)
     if address_vouched(pole=pole, email=email):
         raw = token_issue(email=email, purpose=TokenPurpose.CLAIM, pole=pole)
         emails.send_claim_link(email=email, pole=pole, raw=raw)
@@ -194,14 +191,14 @@ def claim_decide(*, claim: ClaimRequest, approve: bool, editor) -> ClaimRequest:
 def coordinator_invite(*, pole: Pole, email: str, editor) -> None:
     """An editor or referent invites an address they know: its link makes it coordinator."""
     raw = token_issue(email=email, purpose=TokenPurpose.INVITATION, pole=pole)
-    emails.send_invitation(email=normalised(email), pole=pole, raw=raw)
+    emails.send_invitation(email=normalised_email(email), pole=pole, raw=raw)
 
 
 @transaction.atomic  # the link and its e-mail, together or neither
 def sign_in_request(*, email: str) -> None:
     """A link for a coordinator or referent; nothing for an unknown address (same answer)."""
     User = get_user_model()
-    email = normalised(email)
+    email = normalised_email(email)
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None or not (user.coordinated_poles.exists() or hasattr(user, "referent")):
         return

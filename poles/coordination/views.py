@@ -3,7 +3,6 @@ check, poles.coordination.services writes."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,19 +22,10 @@ from poles.coordination.forms import AddressForm, CoordinatorForm
 from poles.coordination.models import TokenPurpose
 from poles.models import Pole
 from poles.outbox import services as outbox
-from poles.security import client_ip, over_limit, too_many
+from poles.security import over_address_limit, too_many
 from poles.services import PoleConflict, pole_latest_change_id
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _limited(request: HttpRequest, scope: str, email: str) -> bool:
-    """Per address and per client, like the other public forms."""
-    per_address = over_limit(scope=f"{scope}:address", key=services.normalised(email),
-                             limit=settings.PTCE_SIGN_IN_PER_HOUR)  # fmt: skip
-    per_client = over_limit(scope=f"{scope}:client", key=client_ip(request),
-                            limit=settings.PTCE_SIGN_IN_PER_HOUR * 4)  # fmt: skip
-    return per_address or per_client
 
 
 @never_cache
@@ -45,7 +35,7 @@ def pole_claim(request: HttpRequest, slug: str) -> HttpResponse:
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if _limited(request, "claim", email):
+        if over_address_limit(request, scope="claim", email=email):
             return too_many(request)
         services.pole_claim(pole=pole, email=email)
         return _sent(request, pole)
@@ -58,7 +48,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if _limited(request, "sign-in", email):
+        if over_address_limit(request, scope="sign-in", email=email):
             return too_many(request)
         services.sign_in_request(email=email)
         return _sent(request, None)

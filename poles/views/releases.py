@@ -25,6 +25,11 @@ def release_list(request: HttpRequest) -> HttpResponse:
     return render(request, "poles/release_list.html", {"releases": releases})
 
 
+def _field_titles() -> dict[str, str]:
+    """Each field of the data schema by its title ("resume" → "Résumé")."""
+    return {field.name: field.title for field in schema_fields()}
+
+
 def _release(slug: str) -> Release:
     return get_object_or_404(Release.objects.defer("csv_gz", "geojson_gz", "schema"), slug=slug)
 
@@ -35,7 +40,7 @@ def release_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "poles/release_detail.html", {
         "release": release,
         "address": absolute_url(release.get_absolute_url()),
-        "labels": {field.name: field.title for field in schema_fields()},
+        "labels": _field_titles(),
     })  # fmt: skip
 
 
@@ -43,7 +48,12 @@ def _file(release: Release, column: str, content_type: str, name: str) -> HttpRe
     body = gzip.decompress(bytes(getattr(release, column)))
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="annuaire-ptce-{release.slug}.{name}"'
-    response["Cache-Control"] = "public, max-age=86400, immutable"  # a release never changes
+    return _frozen(response)
+
+
+def _frozen(response: HttpResponse) -> HttpResponse:
+    """A release's file: it never changes, and any site may read it."""
+    response["Cache-Control"] = "public, max-age=86400, immutable"
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -63,10 +73,7 @@ def release_geojson(request: HttpRequest, slug: str) -> HttpResponse:
 @read_only
 def release_schema(request: HttpRequest, slug: str) -> HttpResponse:
     release = get_object_or_404(Release.objects.only("slug", "schema"), slug=slug)
-    response = HttpResponse(release.schema, content_type="application/schema+json")
-    response["Cache-Control"] = "public, max-age=86400, immutable"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _frozen(HttpResponse(release.schema, content_type="application/schema+json"))
 
 
 @read_only
@@ -76,7 +83,7 @@ def release_record(request: HttpRequest, slug: str, identifier: str) -> HttpResp
     record = records(release).get(identifier)
     if record is None:
         raise Http404(_("Ce pôle n'est pas dans cette version des données."))
-    labels = {field.name: field.title for field in schema_fields()}
+    labels = _field_titles()
     return render(request, "poles/release_record.html", {
         "release": release,
         "record": [(labels.get(name, name), value) for name, value in record.items()],
