@@ -8,6 +8,7 @@ from django.conf import settings
 
 from poles.imports import poles_import_csv
 from poles.models import Pole
+from poles.releases.models import Release
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,8 +20,11 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 
 @pytest.fixture
 def directory(sample_csv):
+    from poles.releases.services import release_publish
+
     poles_import_csv(path=sample_csv)
     add_places()
+    release_publish()  # the data releases' pages
 
 
 def add_places():
@@ -61,6 +65,9 @@ def page_types() -> list[tuple[str, str]]:
         ("chiffres", "/chiffres/"),
         ("chiffres d'une région", "/chiffres/?region=52"),
         ("chiffres en anglais", "/en/chiffres/"),
+        ("versions des données", "/donnees/versions/"),
+        ("une version des données", Release.objects.get().get_absolute_url()),
+        ("suivre par courriel", "/suivre/?region=53"),
         ("un lieu", "/?lieu=commune:44109"),
         ("lieux homonymes", "/?ou=saint-denis"),
         ("autour de moi", "/?lieu=point:47.2,-1.5"),
